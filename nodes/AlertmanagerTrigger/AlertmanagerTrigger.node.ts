@@ -1,0 +1,165 @@
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IHookFunctions,
+	INodeCredentialTestResult,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { receiveAlerts } from './receive';
+
+export class AlertmanagerTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Alertmanager Trigger',
+		name: 'alertmanagerTrigger',
+		icon: {
+			light: 'file:../../icons/alertmanager.svg',
+			dark: 'file:../../icons/alertmanager.dark.svg',
+		},
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"POST /" + $parameter["path"]}}',
+		description:
+			'Starts the workflow when Alertmanager delivers alerts to its webhook receiver, one item per alert',
+		defaults: { name: 'Alertmanager Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'alertmanagerReceiverApi',
+				required: true,
+				testedBy: 'alertmanagerReceiverAuthTest',
+				displayOptions: { show: { authentication: ['credential'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '={{$parameter["path"]}}',
+				isFullPath: true,
+			},
+		],
+		properties: [
+			{
+				displayName: 'Path',
+				name: 'path',
+				type: 'string',
+				default: 'alertmanager',
+				required: true,
+				placeholder: 'alertmanager',
+				description:
+					"The webhook path; point the Alertmanager receiver's webhook_configs URL at N8N_URL/webhook/PATH",
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'Bearer Token or Basic Auth', value: 'credential' },
+					{ name: 'None', value: 'none' },
+				],
+				default: 'credential',
+				description:
+					"Whether deliveries must carry the secret configured in the Alertmanager receiver's http_config",
+			},
+			{
+				displayName: 'Emit',
+				name: 'emit',
+				type: 'options',
+				options: [
+					{
+						name: 'Firing and Resolved',
+						value: 'both',
+						description: 'Resolved alerts drive incident resolution',
+					},
+					{ name: 'Firing Only', value: 'firing' },
+					{ name: 'Resolved Only', value: 'resolved' },
+				],
+				default: 'both',
+				description: 'Which alerts of a delivery become items',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Extra Replica Labels',
+						name: 'replicaLabels',
+						type: 'string',
+						default: '',
+						placeholder: 'cluster_replica, ha_copy',
+						description:
+							'Comma-separated labels that only name the HA copy of Prometheus, in addition to prometheus_replica, replica and __replica__; they are dropped before the signature and occurrence are computed',
+					},
+					{
+						displayName: 'Label Filters',
+						name: 'labelFilters',
+						type: 'string',
+						default: '',
+						placeholder: 'severity=~"critical|warning", namespace!="kube-system"',
+						description:
+							'Alertmanager matchers (=, !=, =~, !~), comma- or newline-separated; only alerts matching all of them become items',
+					},
+					{
+						displayName: 'Max Body Size (KB)',
+						name: 'maxBodyKb',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 1024,
+						description: 'Deliveries larger than this are refused with 413 and start no execution',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			async alertmanagerReceiverAuthTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const data = credential.data ?? {};
+				if (data.authType === 'basic') {
+					return data.user && data.password
+						? { status: 'OK', message: 'Basic auth is set' }
+						: {
+								status: 'Error',
+								message: 'User and Password are required for basic auth',
+							};
+				}
+				return data.token
+					? { status: 'OK', message: 'Bearer token is set' }
+					: { status: 'Error', message: 'Token is empty' };
+			},
+		},
+	};
+
+	// Alertmanager is configured on its side (a receiver URL); there is nothing to register.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return receiveAlerts.call(this);
+	}
+}
