@@ -5,7 +5,6 @@
 import bcrypt from 'bcryptjs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,19 +15,11 @@ import {
 	n8nRuntime,
 	packTarball,
 } from '../../../scripts/n8n-local.mjs';
+import { freePort } from '../../support/ports';
+
+export { freePort };
 
 export const OWNER = { email: 'owner@aiops.test', password: 'Owner-passw0rd' };
-
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 // prepared once per test process
 let runtime: ReturnType<typeof n8nRuntime> | undefined;
