@@ -26,6 +26,9 @@ await build({
 	external: ['n8n-workflow', 'pg-native', 'cpu-features', 'ssh2', 'bufferutil', 'utf-8-validate'],
 	logLevel: 'warning',
 	legalComments: 'none',
+	// Handlebars templates become string constants in the bundle: nothing is read from disk at
+	// run time (vitest.config.mts has the matching plugin)
+	loader: { '.hbs': 'text' },
 	sourcemap: false,
 });
 run('npx gulp build:assets');
