@@ -61,9 +61,22 @@ export function applyDefaults(rt: ResourceType, o: JsonObject): void {
 			break;
 		}
 		case 'StatefulSet':
+			spec.replicas ??= 1;
+			spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+			spec.podManagementPolicy ??= 'OrderedReady';
+			spec.revisionHistoryLimit ??= 10;
+			defaultPodSpec(obj(obj(spec.template).spec));
+			break;
 		case 'DaemonSet':
+			spec.updateStrategy ??= {
+				type: 'RollingUpdate',
+				rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
+			};
+			spec.revisionHistoryLimit ??= 10;
+			defaultPodSpec(obj(obj(spec.template).spec));
+			break;
 		case 'ReplicaSet':
-			if (rt.kind !== 'DaemonSet') spec.replicas ??= 1;
+			spec.replicas ??= 1;
 			defaultPodSpec(obj(obj(spec.template).spec));
 			break;
 		case 'Job':
