@@ -7,7 +7,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { prometheusClient } from '../../lib/trend';
 import { loadCredentialType, loadNode, resolveExpression, runNode } from '../harness/nodeHarness';
-import { freePort, startPrometheus, type PrometheusInstance } from '../support/prometheus';
+import { closedPort } from '../support/net';
+import { startPrometheus, type PrometheusInstance } from '../support/prometheus';
 import { BASE_MS, SPAN_MS, trendCases } from '../support/trendCases';
 
 const node = loadNode('TrendPredict');
@@ -190,7 +191,7 @@ describe('Trend Predict with a real Prometheus 2.42 (source: range query)', () =
 		expect((wrong as Error).message).toBe(
 			`Prometheus at ${prom.url} answered HTTP 401 without a Prometheus API result: Unauthorized`,
 		);
-		const port = await freePort();
+		const port = await closedPort();
 		const down = await runNode(node, {
 			parameters: {
 				source: 'prometheus',
