@@ -140,9 +140,9 @@ const ratios = [
 		() => bareHoltWinters(series.v, 0.3, 0.1),
 	),
 ];
-// informational: the whole Linear Trend operation (deriv + predict_linear + R²) against one bare fit
+// informational: the whole Linear Trend analysis (deriv + predict_linear + R², four passes) against one bare fit
 compare(
-	'Linear Trend analysis (3 passes) *',
+	'Linear Trend analysis *',
 	() =>
 		analyzeLinearTrend(w, {
 			evalMs: anchor,
