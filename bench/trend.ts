@@ -152,7 +152,7 @@ compare(
 	() => bareRegression(series.t, series.v, anchor),
 );
 console.log(
-	'* not a target: it computes deriv, predict_linear and R² (three passes) against one bare fit',
+	'* not a target: deriv, predict_linear and R² (four passes over the window) against one bare fit',
 );
 const worst = Math.max(...ratios);
 console.log(
