@@ -282,7 +282,15 @@ function parseRendered(text: string, format: TemplateFormat, name: string): unkn
 		const problem = doc.errors[0] ?? doc.warnings[0];
 		if (problem)
 			throw new InvalidInputError(`${field}: did not render valid YAML: ${problem.message}`, field);
-		return doc.toJS({ maxAliasCount: 0 });
+		try {
+			return doc.toJS({ maxAliasCount: 0 });
+		} catch (error) {
+			// aliases (*x) are refused: templates have no use for them, and they can multiply data
+			throw new InvalidInputError(
+				`${field}: did not render valid YAML: ${(error as Error).message}`,
+				field,
+			);
+		}
 	});
 }
 

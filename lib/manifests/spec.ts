@@ -158,23 +158,32 @@ function readFields<K extends string>(
 
 function readEnv(value: unknown): EnvVar[] {
 	if (value === undefined) return [];
-	let pairs: Array<[string, unknown, string]>;
+	let entries: Array<{ name: string; nameField: string; raw: unknown; valueField: string }>;
 	if (Array.isArray(value)) {
-		pairs = value.map((entry, i) => {
+		entries = value.map((entry, i) => {
 			if (!isObject(entry)) fail(`env[${i}]`, 'must be an object with name and value', entry);
-			return [envName(entry.name, `env[${i}].name`), entry.value ?? '', `env[${i}].value`];
+			const nameField = `env[${i}].name`;
+			return {
+				name: envName(entry.name, nameField),
+				nameField,
+				raw: entry.value ?? '',
+				valueField: `env[${i}].value`,
+			};
 		});
 	} else if (isObject(value)) {
-		pairs = Object.entries(value).map(([key, v]) => [envName(key, `env.${key}`), v, `env.${key}`]);
+		entries = Object.entries(value).map(([key, raw]) => {
+			const field = `env.${key}`;
+			return { name: envName(key, field), nameField: field, raw, valueField: field };
+		});
 	} else {
 		return fail('env', 'must be an object of NAME: value, or a list of {name, value}', value);
 	}
 	const seen = new Set<string>();
-	return pairs.map(([name, raw, field]) => {
-		if (seen.has(name)) fail(field, `${name} is given more than once`);
+	return entries.map(({ name, nameField, raw, valueField }) => {
+		if (seen.has(name)) fail(nameField, `${name} is given more than once`);
 		seen.add(name);
 		const v = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
-		return { name, value: text(v, field, { maxLength: 32768, multiline: true }) };
+		return { name, value: text(v, valueField, { maxLength: 32768, multiline: true }) };
 	});
 }
 
@@ -186,6 +195,10 @@ function readSecretRefs(value: unknown): SecretRef[] {
 		if (!isObject(entry)) return fail(field, 'must be a Secret name or {secret, key, env}', entry);
 		const secret = dns1123Subdomain(entry.secret, `${field}.secret`);
 		if (entry.key === undefined && entry.env === undefined) return { secret };
+		if (entry.key === undefined)
+			fail(`${field}.key`, 'is required with env (the key of the Secret to load)');
+		if (entry.env === undefined)
+			fail(`${field}.env`, 'is required with key (the variable to load the key into)');
 		return {
 			secret,
 			key: secretKey(entry.key, `${field}.key`),
