@@ -38,6 +38,8 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
  */
 export const MAX_NAME_LENGTH = 40;
 
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
 export interface EnvVar {
 	name: string;
 	value: string;
@@ -335,7 +337,10 @@ export function addonEnvNames(addons: Addon[], framework: Framework): Record<str
  */
 export function validateAppSpec(
 	input: unknown,
-	cluster: Pick<ClusterProfile, 'namespacePrefix'> = DEFAULT_CLUSTER,
+	cluster: Pick<
+		ClusterProfile,
+		'namespacePrefix' | 'ingressNamespace' | 'monitoringNamespace'
+	> = DEFAULT_CLUSTER,
 ): ValidatedSpec {
 	if (!isObject(input)) fail('spec', 'must be an object (the app spec)', input);
 	const warnings: string[] = [];
@@ -351,6 +356,13 @@ export function validateAppSpec(
 		f.namespace === undefined
 			? dns1123Label(`${cluster.namespacePrefix}${name}`, 'namespace')
 			: dns1123Label(f.namespace, 'namespace');
+	// the Namespace object is applied with this app's labels (Pod Security Admission among them)
+	if (SYSTEM_NAMESPACES.has(namespace) || namespace.startsWith('kube-')) {
+		fail('namespace', 'must not be a system namespace (default, kube-*)', namespace);
+	}
+	if (namespace === cluster.ingressNamespace || namespace === cluster.monitoringNamespace) {
+		fail('namespace', "must not be the ingress controller's or Prometheus's namespace", namespace);
+	}
 	if (f.domain === undefined) fail('domain', 'is required');
 	const domain = hostname(f.domain, 'domain');
 	if (f.framework === undefined) fail('framework', `is required (one of ${FRAMEWORKS.join(', ')})`);
