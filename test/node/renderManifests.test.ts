@@ -62,8 +62,8 @@ describe('Render Manifests (node)', () => {
 			'StatefulSet',
 			'Ingress',
 			'Certificate',
-			'ServiceMonitor',
 			'PrometheusRule',
+			'ServiceMonitor',
 		]);
 		// the YAML is the same objects, and the hostile env value stayed a value
 		expect(parseAllDocuments(json.yaml).map((d: any) => d.toJS())).toEqual(json.objects);
