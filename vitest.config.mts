@@ -6,6 +6,17 @@ const require = createRequire(import.meta.url);
 // Four layers (test/README.md): unit (lib/, no I/O), node (node classes in an n8n-shaped
 // execution context), integration (real Redis/Postgres/PGlite, local servers), e2e (real n8n).
 export default defineConfig({
+	// Handlebars templates import as text, as esbuild's text loader does in the build.
+	plugins: [
+		{
+			name: 'hbs-as-text',
+			transform(code: string, id: string) {
+				return id.endsWith('.hbs')
+					? { code: `export default ${JSON.stringify(code)};`, map: null }
+					: null;
+			},
+		},
+	],
 	// The built nodes load n8n-workflow's CommonJS build; tests must see the same module so
 	// that `instanceof NodeOperationError` holds across the boundary.
 	resolve: { alias: { 'n8n-workflow': require.resolve('n8n-workflow') } },
@@ -13,7 +24,10 @@ export default defineConfig({
 		globals: true,
 		projects: [
 			{ extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-			{ extends: true, test: { name: 'node', include: ['test/node/**/*.test.ts'], testTimeout: 30_000 } },
+			{
+				extends: true,
+				test: { name: 'node', include: ['test/node/**/*.test.ts'], testTimeout: 30_000 },
+			},
 			{
 				extends: true,
 				test: {

@@ -24,6 +24,8 @@ await build({
 	target: 'node20',
 	// optional native accelerators that the bundled libraries probe for and do without
 	external: ['n8n-workflow', 'pg-native', 'cpu-features', 'ssh2', 'bufferutil', 'utf-8-validate'],
+	// message templates (templates/notifications/*.hbs) are bundled as strings
+	loader: { '.hbs': 'text' },
 	logLevel: 'warning',
 	legalComments: 'none',
 	sourcemap: false,
