@@ -116,3 +116,11 @@ export function decisionRecordedPage(approved: boolean): string {
 		`<h1 style="font-size:20px">Request ${verb}</h1><p>Your answer was recorded; the workflow continues. You can close this page.</p>`,
 	);
 }
+
+/** The page for a link of an earlier request of the same node (it decides nothing). */
+export function staleLinkPage(): string {
+	return page(
+		'Link expired',
+		'<h1 style="font-size:20px">This link belongs to an earlier request</h1><p>Nothing was changed. Use the links of the latest message.</p>',
+	);
+}

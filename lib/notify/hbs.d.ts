@@ -4,3 +4,8 @@ declare module '*.hbs' {
 	const text: string;
 	export default text;
 }
+
+declare module 'handlebars/dist/cjs/handlebars' {
+	import Handlebars from 'handlebars';
+	export default Handlebars;
+}

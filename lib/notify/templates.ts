@@ -2,7 +2,9 @@
 // bundled as text by esbuild (nothing is read from disk at run time); a node can replace
 // one with its own template text. Templates write the markup subset of markup.ts, and every
 // {{value}} is HTML-escaped by Handlebars, so data can never turn into markup.
-import Handlebars from 'handlebars';
+// The compiler without lib/index.js, which would register a global require() hook for .hbs
+// files in n8n's process.
+import Handlebars from 'handlebars/dist/cjs/handlebars';
 
 import alertFired from '../../templates/notifications/alert_fired.hbs';
 import appDeployed from '../../templates/notifications/app_deployed.hbs';
