@@ -26,6 +26,10 @@ await build({
 	external: ['n8n-workflow', 'pg-native', 'cpu-features', 'ssh2', 'bufferutil', 'utf-8-validate'],
 	// message templates (templates/notifications/*.hbs) are bundled as strings
 	loader: { '.hbs': 'text' },
+	// ESM-only code paths of bundled libraries (PGlite's Emscripten loader calls
+	// createRequire(import.meta.url)) get the bundle's own URL, as they would unbundled.
+	define: { 'import.meta.url': '__aiopsImportMetaUrl' },
+	banner: { js: 'var __aiopsImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 	logLevel: 'warning',
 	legalComments: 'none',
 	sourcemap: false,
