@@ -13,3 +13,4 @@ export * from './message';
 export * from './notify';
 export * from './signature';
 export * from './templates';
+export * from './suppression';

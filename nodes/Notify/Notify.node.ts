@@ -14,6 +14,7 @@ import * as message from './actions/message/Message.resource';
 import { channelProperties } from './actions/message/common';
 import { router } from './actions/router';
 import { notifyCredentialTests } from './credentialTests';
+import { storeCredentialTests } from '../shared/store';
 
 export class Notify implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,6 +53,22 @@ export class Notify implements INodeType {
 				name: 'aiopsLineMessagingApi',
 				required: true,
 				displayOptions: { show: { channels: ['line'] } },
+			},
+			{
+				name: 'aiopsRedisApi',
+				required: true,
+				testedBy: 'aiopsRedisConnectionTest',
+				displayOptions: {
+					show: { operation: ['send'], suppressRepeats: [true], store: ['redis'] },
+				},
+			},
+			{
+				name: 'aiopsPostgresApi',
+				required: true,
+				testedBy: 'aiopsPostgresConnectionTest',
+				displayOptions: {
+					show: { operation: ['send'], suppressRepeats: [true], store: ['postgres'] },
+				},
 			},
 			{
 				name: 'aiopsWebhookSigningApi',
@@ -97,9 +114,7 @@ export class Notify implements INodeType {
 	};
 
 	methods = {
-		credentialTest: {
-			...notifyCredentialTests,
-		},
+		credentialTest: { ...notifyCredentialTests, ...storeCredentialTests },
 	};
 
 	// The approval webhooks are restart webhooks: n8n serves them only while an execution of

@@ -9,12 +9,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { UpstreamError } from '../../../../lib/errors';
 import {
 	NOTIFY_EVENTS,
+	plainText,
 	renderMessage,
 	sendToChannels,
 	type DeliveryResult,
 } from '../../../../lib/notify';
 import { emitItems, type ItemOutcome } from '../../../shared/items';
 import { notifyContext } from '../../transport';
+import { repeatGuard, repeatKeyOf, suppressionProperties } from './suppression';
 import {
 	channelSpecs,
 	credentialReader,
@@ -44,6 +46,7 @@ const properties: INodeProperties[] = [
 		default: 'alert_fired',
 		description: 'Which message template to use; the item’s JSON fills it',
 	},
+	...suppressionProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -101,6 +104,7 @@ function itemFailure(
 	failWhen: SendOptions['failWhen'],
 ): Error | undefined {
 	const failed = results.filter((r) => !r.delivered && !r.suppressed);
+	// everything suppressed is a success: it was sent before
 	const fails =
 		failWhen === 'never'
 			? false
@@ -121,6 +125,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const items = this.getInputData();
 	const credentials = credentialReader.call(this);
 	const outcomes: ItemOutcome[] = [];
+	let guard: Awaited<ReturnType<typeof repeatGuard>>;
+	try {
+		guard = await repeatGuard.call(this);
+	} catch (error) {
+		// a bad suppression setting fails every item, before anything is sent
+		return emitItems.call(
+			this,
+			items.map(() => ({ error: error as Error })),
+		);
+	}
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const options = this.getNodeParameter('options', i, {}) as SendOptions;
@@ -134,7 +148,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				options,
 				options.includeItemData === false ? undefined : data,
 			);
-			const results = await sendToChannels(specs, message, notifyContext.call(this, options));
+			const results = await sendToChannels(specs, message, notifyContext.call(this, options), {
+				guard,
+				repeatKey: guard
+					? repeatKeyOf.call(this, i, event, data, plainText(message.spans))
+					: undefined,
+			});
 			const failure = itemFailure(results, options.failWhen);
 			if (failure) {
 				outcomes.push({ error: failure });
@@ -144,6 +163,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				event,
 				title: message.title,
 				delivered: results.some((r) => r.delivered),
+				suppressed: results.length > 0 && results.every((r) => r.suppressed === true),
 				channels: results as unknown as IDataObject[],
 			};
 			outcomes.push({ json: { ...data, notification } });
