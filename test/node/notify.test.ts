@@ -4,9 +4,19 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { closeEmbeddedStores, closePostgresPools, closeRedisClients } from '../../lib/store';
 import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
 import { startFakeService, startFakeSmtp, type FakeSmtp } from '../support/fakeChannels';
 import { decodeTelegramHtml } from '../support/notifyText';
+import {
+	deletePrefix,
+	dropSchema,
+	postgresConnection,
+	redisConnection,
+	testPrefix,
+	testSchema,
+	tmpFolder,
+} from '../support/stores';
 
 const notify = loadNode('Notify');
 const TG_TOKEN = '7000000002:AAHnodeTestTokenValue0123456789';
@@ -24,8 +34,15 @@ beforeAll(async () => {
 	hook = await startFakeService({ status: 200, body: { id: 'received' } });
 	smtp = await startFakeSmtp({ noStartTls: true });
 });
+const folder = tmpFolder('aiops-notify-node');
+const prefix = testPrefix();
+const schema = testSchema();
 afterAll(async () => {
 	await Promise.all([telegram.close(), slack.close(), hook.close(), smtp.close()]);
+	await Promise.all([closeEmbeddedStores(), closeRedisClients(), closePostgresPools()]);
+	await deletePrefix(prefix);
+	await dropSchema(schema);
+	folder.remove();
 });
 beforeEach(() => {
 	for (const s of [telegram, slack, hook]) s.requests.splice(0);
@@ -179,6 +196,70 @@ describe('Notify: Send', () => {
 		);
 		expect((error as NodeOperationError).description).toBe('Field: emailTo');
 		expect(smtp.mails).toHaveLength(0);
+	});
+});
+
+const storeCredentials = () => {
+	const r = redisConnection();
+	const p = postgresConnection();
+	return {
+		aiopsRedisApi: {
+			host: r.host,
+			port: r.port,
+			database: r.database ?? 0,
+			password: r.password ?? '',
+		},
+		aiopsPostgresApi: {
+			host: p.host,
+			port: p.port,
+			database: p.database,
+			user: p.user,
+			password: p.password ?? '',
+		},
+	};
+};
+
+describe.each([
+	['the embedded store', { store: 'embedded', storeOptions: { embeddedFolder: folder.path } }],
+	['Redis', { store: 'redis', storeOptions: { keyPrefix: prefix } }],
+	['Postgres', { store: 'postgres', storeOptions: { schema } }],
+])('Notify: Suppress Repeats on %s', (_name, storeParameters) => {
+	it('sends the same event for the same incident once per window and channel', async () => {
+		const incident = `inc-${Math.random().toString(36).slice(2)}`;
+		const item = (description: string): INodeExecutionData => ({
+			json: { ...alert('Repeated', description).json, incident: { id: incident } },
+		});
+		const run = (items: INodeExecutionData[], event = 'alert_fired') =>
+			runNode(notify, {
+				parameters: {
+					...allChannels,
+					channels: ['telegram'],
+					event,
+					suppressRepeats: true,
+					repeatWindowMinutes: 30,
+					...storeParameters,
+				},
+				items,
+				credentials: { ...credentials(), ...storeCredentials() },
+			});
+		const [first] = await run([item('first'), item('second, same incident')]);
+		expect(first.map((i) => (i.json.notification as IDataObject).suppressed)).toEqual([
+			false,
+			true,
+		]);
+		expect(
+			((first[1].json.notification as IDataObject).channels as IDataObject[])[0],
+		).toMatchObject({
+			channel: 'telegram',
+			delivered: false,
+			suppressed: true,
+			error: null,
+		});
+		const [later] = await run([item('third')]);
+		expect((later[0].json.notification as IDataObject).suppressed).toBe(true);
+		const [escalated] = await run([item('escalation is another event')], 'escalation');
+		expect((escalated[0].json.notification as IDataObject).delivered).toBe(true);
+		expect(telegram.requests).toHaveLength(2);
 	});
 });
 
