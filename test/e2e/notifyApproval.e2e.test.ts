@@ -87,6 +87,7 @@ describe('Send and Wait for Approval in real n8n', () => {
 	let n8n: N8nInstance;
 	let receiver: Awaited<ReturnType<typeof startReceiver>>;
 	let telegram: Awaited<ReturnType<typeof startFakeService>>;
+	let slack: Awaited<ReturnType<typeof startFakeService>>;
 	let cookie: string;
 
 	beforeAll(async () => {
@@ -95,6 +96,7 @@ describe('Send and Wait for Approval in real n8n', () => {
 			status: 200,
 			body: { ok: true, result: { message_id: 1 } },
 		});
+		slack = await startFakeService({ status: 200, body: { ok: true, team: 'Ops', user: 'aiops' } });
 		n8n = await startN8n({
 			credentials: [
 				{
@@ -102,6 +104,16 @@ describe('Send and Wait for Approval in real n8n', () => {
 					name: 'Fake Telegram',
 					type: 'aiopsTelegramApi',
 					data: { accessToken: TG_TOKEN, baseUrl: telegram.url },
+				},
+				{
+					id: 'slackE2eCred0001',
+					name: 'Fake Slack',
+					type: 'aiopsSlackApi',
+					data: {
+						authType: 'botToken',
+						accessToken: 'xoxb-e2e-token-0123456789',
+						baseUrl: slack.url,
+					},
 				},
 			],
 			workflows: [approvalWorkflow(receiver.url)],
@@ -114,6 +126,34 @@ describe('Send and Wait for Approval in real n8n', () => {
 		await n8n?.stop();
 		await receiver?.close();
 		await telegram?.close();
+		await slack?.close();
+	});
+
+	it("runs the credentials' tests: Telegram's declarative getMe, Slack's through the Notify node", async () => {
+		// what the editor's "Test" button sends: the credential's id, type and (unchanged) data
+		const test = async (id: string, type: string, data: Record<string, unknown>) => {
+			const res = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
+				method: 'POST',
+				headers: { cookie, 'content-type': 'application/json' },
+				body: JSON.stringify({ credentials: { id, name: '', type, data } }),
+			});
+			return ((await res.json()) as { data: { status: string; message: string } }).data;
+		};
+		expect(
+			await test('tgE2eCred000001', 'aiopsTelegramApi', {
+				accessToken: TG_TOKEN,
+				baseUrl: `${telegram.url}/`,
+			}),
+		).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(telegram.requests.at(-1)).toMatchObject({ method: 'GET', url: `/bot${TG_TOKEN}/getMe` });
+		expect(
+			await test('slackE2eCred0001', 'aiopsSlackApi', {
+				authType: 'botToken',
+				accessToken: 'xoxb-e2e-token-0123456789',
+				baseUrl: slack.url,
+			}),
+		).toEqual({ status: 'OK', message: 'Connected to Ops as aiops' });
+		expect(slack.requests.at(-1)?.url).toBe('/auth.test');
 	});
 
 	const received = (path: string) =>
