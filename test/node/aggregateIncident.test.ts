@@ -222,6 +222,14 @@ describe.each(stores)('Aggregate Incident (built node) on %s', (name, storeParam
 			out.map((o) => (o.json.incident as { recommended_tier: number }).recommended_tier),
 		).toEqual([2, 3]);
 		expect(out[0].json.is_new).toBe(true);
+		// raw alerts without a signature get the one the trigger would have computed
+		expect((out[0].json.incident as { signature: object }).signature).toEqual({
+			alert_name: `PredictedBreach${name}`,
+			namespace: 'shop',
+			workload: 'cart',
+			container: '',
+			error_type: '',
+		});
 		// the default keeps the tier escalation gives
 		const [plain] = await run(aggregate, { operation: 'openOrJoin' }, [item(`Plain${name}`, 'q1')]);
 		expect((plain[0].json.incident as { recommended_tier: number }).recommended_tier).toBe(1);
