@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { InvalidInputError } from '../../../lib/errors';
 import { renderManifests, TEMPLATE_NAMES } from '../../../lib/manifests';
 import { BUILTIN_TEMPLATES } from '../../../lib/manifests/builtinTemplates';
+import { DEFAULT_TEMPLATES } from '../../../lib/notify';
 
 const APP = {
 	name: 'shop',
@@ -34,7 +35,12 @@ describe('the package templates', () => {
 			.filter((f) => f.endsWith('.hbs'))
 			.map((f) => relative(root, join(root, f)).replace(/\.hbs$/, ''))
 			.sort();
-		expect(TEMPLATE_NAMES).toEqual(files);
+		// templates/notifications/ holds Notify's messages, bundled by lib/notify
+		const notifications = files.filter((f) => f.startsWith('notifications/'));
+		expect(TEMPLATE_NAMES).toEqual(files.filter((f) => !notifications.includes(f)));
+		expect(notifications.map((f) => f.slice('notifications/'.length))).toEqual(
+			Object.keys(DEFAULT_TEMPLATES).sort(),
+		);
 	});
 
 	it('write every value through {{yaml}} / {{json}}', () => {
