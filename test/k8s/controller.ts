@@ -625,24 +625,19 @@ export class Controllers {
 	}
 
 	private collectGarbage() {
+		// one read-only pass (no copies): the fake ticks often and this sees every object
 		const uids = new Set<string>();
-		const everything: { rt: ResourceType; o: JsonObject }[] = [];
-		for (const rt of this.all()) {
-			for (const o of this.store.list(rt)) {
-				uids.add(str(meta(o).uid));
-				everything.push({ rt, o });
-			}
-		}
-		for (const { rt, o } of everything) {
-			const m = meta(o);
-			if (rt.kind === 'Pod' && m.deletionTimestamp) {
-				this.store.remove(rt, str(m.namespace), str(m.name));
-				continue;
-			}
+		const doomed: { kind: string; namespace: string; name: string }[] = [];
+		this.store.scan((_k, o) => uids.add(str(meta(o as JsonObject).uid)));
+		this.store.scan((_k, o) => {
+			const m = meta(o as JsonObject);
 			const refs = (Array.isArray(m.ownerReferences) ? m.ownerReferences : []) as JsonObject[];
-			if (refs.length && refs.every((r) => !uids.has(str(r.uid))))
-				this.store.remove(rt, str(m.namespace), str(m.name));
-		}
+			const podGone = o.kind === 'Pod' && !!m.deletionTimestamp;
+			if (podGone || (refs.length && refs.every((r) => !uids.has(str(r.uid))))) {
+				doomed.push({ kind: str(o.kind), namespace: str(m.namespace), name: str(m.name) });
+			}
+		});
+		for (const d of doomed) this.store.remove(this.type(d.kind), d.namespace, d.name);
 	}
 }
 
