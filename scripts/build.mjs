@@ -24,6 +24,10 @@ await build({
 	target: 'node20',
 	// optional native accelerators that the bundled libraries probe for and do without
 	external: ['n8n-workflow', 'pg-native', 'cpu-features', 'ssh2', 'bufferutil', 'utf-8-validate'],
+	// ESM-only code paths of bundled libraries (PGlite's Emscripten loader calls
+	// createRequire(import.meta.url)) get the bundle's own URL, as they would unbundled.
+	define: { 'import.meta.url': '__aiopsImportMetaUrl' },
+	banner: { js: 'var __aiopsImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 	logLevel: 'warning',
 	legalComments: 'none',
 	sourcemap: false,

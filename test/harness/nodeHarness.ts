@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type {
+	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestOptions,
@@ -238,7 +239,10 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			authenticated.qs = { ...(props.qs as IDataObject), ...authenticated.qs };
 			if (props.auth) authenticated.auth = props.auth as IHttpRequestOptions['auth'];
 		} else if (typeof auth === 'function') {
-			Object.assign(authenticated, await auth(credentials as never, authenticated));
+			Object.assign(
+				authenticated,
+				await auth(credentials as ICredentialDataDecryptedObject, authenticated),
+			);
 		}
 		return realHttpRequest(authenticated);
 	};
