@@ -23,8 +23,8 @@ export interface RedisConnection {
 const LAST_ERROR = '__aiopsLastConnectionError';
 
 /** A StoreUnavailableError for a failed Redis command, with the connection's last error. */
-export function redisFailure(client: Redis, c: RedisConnection, error: unknown) {
-	const last = (client as unknown as Record<string, unknown>)[LAST_ERROR];
+export function redisFailure(client: Redis | undefined, c: RedisConnection, error: unknown) {
+	const last = client ? (client as unknown as Record<string, unknown>)[LAST_ERROR] : undefined;
 	const wrapped = storeFailure('Redis', redisAddress(c), error);
 	if (typeof last === 'string' && !wrapped.message.includes(last)) wrapped.message += ` (${last})`;
 	return wrapped;

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { InvalidInputError, StoreUnavailableError } from '../../lib/errors';
@@ -27,15 +26,7 @@ import {
 	testSchema,
 	tmpFolder,
 } from '../support/stores';
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-	const port = (server.address() as { port: number }).port;
-	await new Promise((r) => server.close(r));
-	return port;
-}
+import { closedPort } from '../support/net';
 
 const migrations: Migration[] = [
 	{
