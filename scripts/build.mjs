@@ -30,6 +30,9 @@ await build({
 	banner: { js: 'var __aiopsImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 	logLevel: 'warning',
 	legalComments: 'none',
+	// Handlebars templates become string constants in the bundle: nothing is read from disk at
+	// run time (vitest.config.mts has the matching plugin)
+	loader: { '.hbs': 'text' },
 	sourcemap: false,
 });
 run('npx gulp build:assets');
