@@ -1,15 +1,14 @@
 // The repairs Repair Action can make, the workload kinds each applies to, and the alert label
 // (`auto_repair`) values that name them.
+import { REPAIR_ACTIONS, type RepairAction } from '../manifests/policy';
 
-export const REPAIR_ACTIONS = [
-	'restart',
-	'rollback',
-	'raise_memory',
-	'scale',
-	'delete_pod',
-	'cleanup',
-] as const;
-export type RepairAction = (typeof REPAIR_ACTIONS)[number];
+// One vocabulary with the policy Render Manifests writes (lib/manifests/policy.ts).
+export {
+	actionForAutoRepairLabel,
+	AUTO_REPAIR_LABELS,
+	REPAIR_ACTIONS,
+	type RepairAction,
+} from '../manifests/policy';
 
 export function isRepairAction(value: string): value is RepairAction {
 	return (REPAIR_ACTIONS as readonly string[]).includes(value);
@@ -38,25 +37,3 @@ export const ACTION_KINDS: Record<RepairAction, readonly WorkloadKind[]> = {
 	delete_pod: WORKLOAD_KINDS,
 	cleanup: WORKLOAD_KINDS,
 };
-
-/**
- * `auto_repair` label values (the seed's rules use restart, scale_memory, oom_handler, rollback,
- * cleanup) and the action each means. The same vocabulary as the rendered PrometheusRule.
- */
-export const AUTO_REPAIR_LABELS: Record<string, RepairAction> = {
-	restart: 'restart',
-	rollback: 'rollback',
-	scale_memory: 'raise_memory',
-	oom_handler: 'raise_memory',
-	raise_memory: 'raise_memory',
-	scale: 'scale',
-	scale_up: 'scale',
-	delete_pod: 'delete_pod',
-	cleanup: 'cleanup',
-};
-
-export function actionForAutoRepairLabel(label: string): RepairAction | undefined {
-	return Object.prototype.hasOwnProperty.call(AUTO_REPAIR_LABELS, label)
-		? AUTO_REPAIR_LABELS[label]
-		: undefined;
-}

@@ -1,19 +1,10 @@
 // The app's own remediation policy, written by Render Manifests / Deploy App as annotations on
 // the workload (n8n-nodes-aiops.dev/auto-repair, allowed-actions, max-memory, max-replicas,
 // approval-required) and checked here before any change.
+import { readPolicyAnnotations, type RemediationPolicy } from '../manifests/policy';
 import type { RepairAction } from './actions';
 
-export interface RemediationPolicy {
-	/** false: no automatic repair at all */
-	autoRepair: boolean;
-	allowedActions: RepairAction[];
-	/** memory limit ceiling for raise_memory (a Kubernetes quantity) */
-	maxMemory: string;
-	/** replica ceiling for scale */
-	maxReplicas: number;
-	/** actions that wait for a human's approval before they change anything */
-	approvalRequired: RepairAction[];
-}
+export { POLICY_ANNOTATIONS, type RemediationPolicy } from '../manifests/policy';
 
 export interface PolicyRefusal {
 	code: 'policy_disabled' | 'action_not_allowed' | 'needs_approval';
@@ -50,4 +41,15 @@ export function checkPolicy(
 		};
 	}
 	return undefined;
+}
+
+export type PolicyRead = { policy: RemediationPolicy | undefined } | { invalid: string };
+
+/** The policy on a workload's annotations; a malformed annotation is reported, never defaulted. */
+export function policyOf(annotations: Record<string, string> | undefined): PolicyRead {
+	try {
+		return { policy: readPolicyAnnotations(annotations) };
+	} catch (error) {
+		return { invalid: (error as Error).message };
+	}
 }

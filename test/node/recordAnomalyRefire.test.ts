@@ -1,5 +1,7 @@
 // Record Anomaly (built node): a new occurrence within the verification window after a
 // successful repair outcome reports that outcome as re-fired and the stats count it as failed.
+import type { IDataObject } from 'n8n-workflow';
+
 import { closeEmbeddedStores } from '../../lib/store';
 import { loadNode, runNode } from '../harness/nodeHarness';
 import { tmpFolder } from '../support/stores';
@@ -11,11 +13,7 @@ afterAll(async () => {
 	folder.remove();
 });
 
-const run = (
-	parameters: Record<string, unknown>,
-	json: Record<string, unknown>,
-	referenceTime: string,
-) =>
+const run = (parameters: Record<string, unknown>, json: IDataObject, referenceTime: string) =>
 	runNode(node, {
 		parameters: {
 			store: 'embedded',
