@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { loadCredentialType, loadNode } from '../harness/nodeHarness';
+import { startAlertmanager } from '../support/alertmanager';
 import { startN8n, type N8nInstance } from './support/n8n';
 import { startReceiver } from './support/receiver';
 
@@ -170,5 +171,49 @@ describe('Alertmanager Trigger in real n8n', () => {
 		const truncated = got.filter((i) => (i.truncatedAlerts as number) > 0);
 		expect(truncated.length).toBeGreaterThan(0);
 		for (const item of truncated) expect((item.warnings as string[])[0]).toMatch(/truncated/);
+	});
+
+	it('receives what a real Alertmanager 0.25 sends, with bearer auth, HA replicas as one occurrence', async () => {
+		const before = receiver.received.length;
+		const am = await startAlertmanager({
+			webhookUrl: `${n8n.baseUrl}/webhook/alertmanager`,
+			bearerToken: 'dev-token-123',
+		});
+		try {
+			const startsAt = new Date(Date.now() - 60_000).toISOString();
+			const labels = {
+				alertname: 'KubeDeploymentReplicasMismatch',
+				namespace: 'shop',
+				deployment: 'cart',
+				severity: 'warning',
+			};
+			await am.post([
+				{
+					labels: { ...labels, prometheus_replica: 'prom-a' },
+					annotations: { summary: 'cart is short of replicas' },
+					startsAt,
+				},
+				{
+					labels: { ...labels, prometheus_replica: 'prom-b' },
+					annotations: { summary: 'cart is short of replicas' },
+					startsAt,
+				},
+			]);
+			const got = (await receiver.waitFor(before + 2, 60_000))
+				.slice(before)
+				.map((r) => r.body as Record<string, unknown>);
+			expect(got.map((i) => i.status)).toEqual(['firing', 'firing']);
+			expect(got[0].groupKey).toBe(
+				'{}:{alertname="KubeDeploymentReplicasMismatch", namespace="shop"}',
+			);
+			expect(got[0].occurrence_id).toBe(got[1].occurrence_id);
+			expect(got[0].fingerprint).not.toBe(got[1].fingerprint);
+			expect(got[0]).toMatchObject({
+				workload: 'cart',
+				startsAt: expect.stringMatching(/^\d{4}-/),
+			});
+		} finally {
+			await am.stop();
+		}
 	});
 });

@@ -249,6 +249,17 @@ export class FakeKube {
 		for (let i = 0; i < max && this.controllers.tick(); i++);
 	}
 
+	/** Resolves once nothing has changed for `ms` (the controllers have caught up). */
+	async quiet(ms = 30, maxMs = 5000): Promise<void> {
+		const end = Date.now() + maxMs;
+		let rv = this.store.resourceVersion;
+		let since = Date.now();
+		while (Date.now() - since < ms && Date.now() < end) {
+			await new Promise((r) => setTimeout(r, 5));
+			if (this.store.resourceVersion !== rv) [rv, since] = [this.store.resourceVersion, Date.now()];
+		}
+	}
+
 	type(kind: string): ResourceType {
 		const rt = RESOURCE_TYPES.find((r) => r.kind === kind);
 		if (!rt) throw new Error(`fake kube does not serve ${kind}`);
@@ -291,6 +302,11 @@ export class FakeKube {
 
 	snapshot(): string {
 		return this.store.snapshot();
+	}
+
+	/** Keys of the objects that differ from a snapshot() (empty: byte-for-byte unchanged). */
+	changedSince(snapshot: string): string[] {
+		return this.store.changedSince(snapshot);
 	}
 
 	requestsFor(predicate: (r: RecordedRequest) => boolean = () => true): RecordedRequest[] {

@@ -70,6 +70,16 @@ export class Store {
 		return () => this.listeners.delete(fn);
 	}
 
+	/** The keys of objects added, changed or removed since `before` (a snapshot()). */
+	changedSince(before: string): string[] {
+		const then = new Map(JSON.parse(before) as [string, JsonObject][]);
+		const now = new Map([...this.objects.entries()]);
+		const keys = new Set([...then.keys(), ...now.keys()]);
+		return [...keys]
+			.filter((k) => JSON.stringify(then.get(k)) !== JSON.stringify(now.get(k)))
+			.sort();
+	}
+
 	/** Every stored object as one string: a dry run must leave it byte-for-byte unchanged. */
 	snapshot(): string {
 		return JSON.stringify([...this.objects.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
