@@ -2,11 +2,11 @@
 // lowest of the app policy, the node's ceiling, the namespace LimitRange and what the
 // ResourceQuotas leave. Sent as a strategic merge patch of that one field, as `kubectl set
 // resources` would change it. The 7-day raise cap is the guard store's (guards.ts).
-import { diffObject, listObjects, type KubeObject } from '../kube';
+import { diffObject, listObjects, patchObject, type KubeObject } from '../kube';
 import type { ActionContext, Prepared } from './change';
 import { refuse } from './change';
 import { parseQuantity, planMemoryRaise, type LimitRangeItem, type QuotaStatus } from './memory';
-import { patchObject } from './kubePatch';
+
 import { describeTarget } from './target';
 import { containersOf, replicasOf, workloadRef } from './workload';
 

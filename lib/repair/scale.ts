@@ -1,10 +1,10 @@
 // Scale: to N replicas or by +k, capped by the app policy's max-replicas and the node's
 // ceiling; refused when a HorizontalPodAutoscaler owns the replicas (it would undo the change).
 // Sent as `kubectl scale` sends it: a merge patch {"spec":{"replicas":N}} of the scale subresource.
-import { diffObject } from '../kube';
+import { diffObject, patchObject } from '../kube';
 import type { ActionContext, Prepared } from './change';
 import { refuse } from './change';
-import { patchObject } from './kubePatch';
+
 import { describeTarget } from './target';
 import { hpaFor, replicasOf, workloadRef } from './workload';
 
