@@ -19,10 +19,11 @@ export async function prepareScale(ctx: ActionContext): Promise<Prepared> {
 			{ needs_human: true },
 		);
 	}
-	if (!Number.isInteger(params.replicas) || params.replicas < (params.scaleMode === 'to' ? 0 : 1)) {
+	// never to 0: taking an app down is not a repair
+	if (!Number.isInteger(params.replicas) || params.replicas < 1) {
 		return refuse(
 			'invalid_replicas',
-			`replicas must be a whole number (${params.scaleMode === 'to' ? '≥ 0' : '≥ 1'}), got ${params.replicas}`,
+			`replicas must be a whole number ≥ 1, got ${params.replicas}`,
 		);
 	}
 	const current = replicasOf(workload);
