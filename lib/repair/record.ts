@@ -3,22 +3,59 @@
 // and the audit table. One round trip per store for the whole batch. A write that fails after a
 // repair was made does not undo or hide the repair: it is reported next to it.
 import { recordRepairOutcomes, type AnomalyStore } from '../anomaly';
+import { incidentId, type SqlIncidentStore } from '../incidents';
 import type { SqlStore } from '../store';
 import { writeAudit, type AuditEntry } from './audit';
 import type { RepairRequest, RepairResult } from './engine';
 
-/** The incident side (Aggregate Incident's store): adds one repair to the incident's stats. */
+/** The incident side (Aggregate Incident's store): adds each repair to its incident's stats. */
 export interface IncidentRepairRecorder {
 	recordRepairs(
 		repairs: {
-			anomaly_key: string;
-			incident_id: string | null;
+			incident_id: string;
 			action: string;
 			success: boolean;
 			at: number;
 			attempt_id: string;
+			details: unknown;
 		}[],
 	): Promise<(boolean | Error)[]>;
+}
+
+/** The recorder over lib/incidents: one statement for the batch; an unknown incident is an error. */
+export function incidentRecorder(store: SqlIncidentStore): IncidentRepairRecorder {
+	return {
+		async recordRepairs(repairs) {
+			const inputs = repairs.map((r) => {
+				try {
+					return { ...r, incident_id: incidentId(r.incident_id, 0) };
+				} catch {
+					return new Error(`${JSON.stringify(r.incident_id)} is not an incident id (a UUID)`);
+				}
+			});
+			const valid = inputs.filter(
+				(x): x is Exclude<(typeof inputs)[number], Error> => !(x instanceof Error),
+			);
+			const results = valid.length
+				? await store.recordRepairResults(
+						valid.map((r) => ({
+							incident_id: r.incident_id,
+							action: r.action,
+							success: r.success,
+							outcome_id: r.attempt_id,
+							details: r.details,
+						})),
+						Math.max(...valid.map((r) => r.at)),
+					)
+				: [];
+			let k = 0;
+			return inputs.map((x) => {
+				if (x instanceof Error) return x;
+				const r = results[k++];
+				return r ? r.recorded || r.duplicate : new Error(`incident ${x.incident_id} not found`);
+			});
+		},
+	};
 }
 
 export interface RecordTargets {
@@ -82,9 +119,10 @@ export async function recordResults(
 		incident: false,
 		audit: false,
 	}));
-	const outcomes = batch
+	const performed = batch
 		.map((b, i) => ({ ...b, i }))
-		.filter((b) => isOutcome(b.result) && b.result.anomaly_key && b.result.action);
+		.filter((b) => isOutcome(b.result) && b.result.action);
+	const outcomes = performed.filter((o) => o.result.anomaly_key);
 
 	const work: Promise<void>[] = [];
 	if (targets.anomaly && outcomes.length) {
@@ -114,25 +152,31 @@ export async function recordResults(
 			),
 		);
 	}
-	if (targets.incidents && outcomes.length) {
+	const forIncidents = performed.filter((o) => o.result.incident_id);
+	if (targets.incidents && forIncidents.length) {
 		work.push(
 			targets.incidents
 				.recordRepairs(
-					outcomes.map(({ result: r }) => ({
-						anomaly_key: r.anomaly_key!,
-						incident_id: r.incident_id,
+					forIncidents.map(({ result: r }) => ({
+						incident_id: r.incident_id!,
 						action: r.action!,
 						success: r.status === 'succeeded',
 						at: Date.parse(r.finished_at),
 						attempt_id: r.attempt_id,
+						details: {
+							target: r.target,
+							reason: r.reason,
+							before: r.change?.before ?? null,
+							after: r.change?.after ?? null,
+						},
 					})),
 				)
 				.then(
 					(written) =>
 						written.forEach(
-							(w, j) => (status[outcomes[j].i].incident = w instanceof Error ? w.message : w),
+							(w, j) => (status[forIncidents[j].i].incident = w instanceof Error ? w.message : w),
 						),
-					(e) => outcomes.forEach((o) => (status[o.i].incident = message(e))),
+					(e) => forIncidents.forEach((o) => (status[o.i].incident = message(e))),
 				),
 		);
 	}

@@ -9,6 +9,7 @@ import {
 	closeEmbeddedStores,
 	closePostgresPools,
 	closeRedisClients,
+	embeddedStore,
 	postgresStore,
 } from '../../lib/store';
 import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
@@ -78,10 +79,10 @@ async function alertItems(
 const embedded = { store: 'embedded', options: { embeddedFolder: folder.path } };
 
 describe('Repair Action (built node)', () => {
-	it('repairs the workload an Alertmanager Trigger item names (Auto, tier 1 → restart) and records it', async () => {
+	it('repairs the workload of an alert that went through Record Anomaly and Aggregate Incident (Auto, tier 1 → restart) and records it', async () => {
 		await cluster.deploy();
 		const pod = String((cluster.fake.list('Pod', NS)[0].metadata as { name: string }).name);
-		const items = await alertItems([
+		const alerts = await alertItems([
 			{
 				labels: {
 					alertname: 'KubePodCrashLooping',
@@ -92,6 +93,17 @@ describe('Repair Action (built node)', () => {
 				},
 			},
 		]);
+		const [counted] = await runNode(loadNode('RecordAnomaly'), {
+			parameters: { resource: 'anomaly', operation: 'recordOccurrence', ...embedded },
+			items: alerts,
+		});
+		const [items] = await runNode(loadNode('AggregateIncident'), {
+			parameters: { operation: 'openOrJoin', ...embedded },
+			items: counted,
+		});
+		const incident = items[0].json.incident as IDataObject;
+		expect(incident).toMatchObject({ status: 'open', recommended_tier: 1 });
+
 		const [out] = await runNode(node, {
 			parameters: { operation: 'auto', ...embedded },
 			items,
@@ -100,7 +112,7 @@ describe('Repair Action (built node)', () => {
 		expect(out).toHaveLength(1);
 		expect(out[0].pairedItem).toEqual({ item: 0 });
 		// the alert item goes on, with the repair
-		expect(out[0].json.anomaly_key).toBe(items[0].json.anomaly_key);
+		expect(out[0].json.anomaly_key).toBe(alerts[0].json.anomaly_key);
 		const repair = out[0].json.repair as IDataObject;
 		expect(repair).toMatchObject({
 			status: 'succeeded',
@@ -108,13 +120,10 @@ describe('Repair Action (built node)', () => {
 			action: 'restart',
 			target: { namespace: NS, kind: 'Deployment', name: 'web', container: 'app', pod },
 			plan: { explanation: 'restart chosen: tier 1: restart' },
-			recorded: { outcome: true, audit: true, incident: false },
+			incident_id: incident.id,
+			recorded: { outcome: true, audit: true, incident: true },
 		});
-		const audit = await readAudit(
-			(await import('../../lib/store')).embeddedStore({ folder: folder.path }),
-			'aiops',
-			{ name: 'web' },
-		);
+		const audit = await readAudit(embeddedStore({ folder: folder.path }), 'aiops', { name: 'web' });
 		expect(audit[0]).toMatchObject({
 			who: 'n8n workflow "test workflow" (wf-1) execution exec-1',
 			why: expect.stringContaining(
@@ -122,15 +131,30 @@ describe('Repair Action (built node)', () => {
 			),
 			result: 'succeeded',
 			action: 'restart',
+			incidentId: incident.id,
 		});
-		// the Record Anomaly node sees the outcome in the signature's history
+		// Record Anomaly sees the outcome in the signature's history, the incident in its stats
 		const [stats] = await runNode(loadNode('RecordAnomaly'), {
 			parameters: { resource: 'repair', operation: 'getStats', ...embedded },
-			items: [{ json: { anomaly_key: items[0].json.anomaly_key } }],
+			items: [{ json: { anomaly_key: alerts[0].json.anomaly_key } }],
 		});
 		expect(
 			(stats[0].json.repair_stats as { actions: Record<string, unknown> }).actions.restart,
-		).toMatchObject({ total: 1, successes: 1 });
+		).toMatchObject({
+			total: 1,
+			successes: 1,
+		});
+		const [after] = await runNode(loadNode('AggregateIncident'), {
+			parameters: { operation: 'get', incidentId: String(incident.id), ...embedded },
+			items: [{ json: {} }],
+		});
+		expect((after[0].json.incident as IDataObject).repair_stats).toMatchObject({
+			total: 1,
+			successes: 1,
+			restarts: 1,
+			last_action: 'restart',
+			last_success: true,
+		});
 	});
 
 	it('fails a bad item naming the field and the item; with Continue On Fail the others still run', async () => {

@@ -10,6 +10,7 @@ import type {
 
 import { RedisAnomalyStore, SqlAnomalyStore, type AnomalyStore } from '../../../lib/anomaly';
 import { InvalidInputError } from '../../../lib/errors';
+import { SqlIncidentStore } from '../../../lib/incidents';
 import type { KubeClient } from '../../../lib/kube';
 import { DEFAULT_ACTION_PARAMS, type ActionParams } from '../../../lib/repair/change';
 import {
@@ -28,7 +29,7 @@ import {
 	type GuardStore,
 } from '../../../lib/repair/guards';
 import { deniedNamespaces, namespaceList, ownNamespace } from '../../../lib/repair/namespaces';
-import { recordResults, type RecordTargets } from '../../../lib/repair/record';
+import { incidentRecorder, recordResults, type RecordTargets } from '../../../lib/repair/record';
 import { RedisGuardStore } from '../../../lib/repair/redisGuardStore';
 import { SqlGuardStore } from '../../../lib/repair/sqlGuardStore';
 import { targetFromItem } from '../../../lib/repair/target';
@@ -264,7 +265,7 @@ export const optionsDescription: INodeProperties = {
 						'Record Anomaly’s repair history of the signature (success rates, skip gate)',
 				},
 			],
-			default: ['outcomes', 'audit'],
+			default: ['outcomes', 'incident', 'audit'],
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
@@ -481,7 +482,7 @@ export async function runOperation(
 ): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as Options;
-	const recordIn = new Set(options.recordIn ?? ['outcomes', 'audit']);
+	const recordIn = new Set(options.recordIn ?? ['outcomes', 'incident', 'audit']);
 	const workflow = this.getWorkflow();
 	const who = `n8n workflow "${workflow.name ?? ''}" (${workflow.id ?? ''}) execution ${this.getExecutionId()}`;
 	let client: KubeClient;
@@ -500,6 +501,9 @@ export async function runOperation(
 	const targets: RecordTargets = {
 		anomaly: recordIn.has('outcomes') ? stores.anomaly : undefined,
 		audit: recordIn.has('audit') ? { sql: stores.sql, schema: stores.schema } : undefined,
+		incidents: recordIn.has('incident')
+			? incidentRecorder(new SqlIncidentStore(stores.sql, { schema: stores.schema }))
+			: undefined,
 	};
 	const httpGet = async (url: string, timeoutMs: number) => {
 		const response = (await this.helpers.httpRequest({
