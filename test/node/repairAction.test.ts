@@ -1,7 +1,7 @@
 // The BUILT Repair Action node through the harness, against the fake API server: an alert item
 // from the Alertmanager Trigger repaired by Auto, each operation's wiring, item errors with
 // continueOnFail, resolved items, dry run, and the stores (embedded; Redis with Postgres audit).
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readAudit } from '../../lib/repair/audit';
@@ -282,6 +282,17 @@ describe('Repair Action (built node)', () => {
 			'rollback',
 			'scale',
 		]);
+		// every default of a choice is one of its options
+		const choices = (list: INodeProperties[]): INodeProperties[] =>
+			list.flatMap((p) => [
+				p,
+				...choices((p.options ?? []).filter((o): o is INodeProperties => 'type' in o)),
+			]);
+		for (const p of choices(node.description.properties)) {
+			if (p.type !== 'options' && p.type !== 'multiOptions') continue;
+			const values = (p.options as { value: string }[]).map((o) => o.value);
+			for (const d of [p.default].flat()) expect(values, p.name).toContain(d);
+		}
 		const test = (
 			node as unknown as {
 				methods: {

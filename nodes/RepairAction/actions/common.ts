@@ -36,7 +36,13 @@ import { targetFromItem } from '../../../lib/repair/target';
 import type { SqlStore } from '../../../lib/store';
 import { emitItems, type ItemOutcome } from '../../shared/items';
 import { kubeClient } from '../../shared/kubernetes';
-import { redisConnection, sqlStore, type StoreChoice } from '../../shared/store';
+import {
+	embeddedFolderOption,
+	redisConnection,
+	schemaOption,
+	sqlStore,
+	type StoreChoice,
+} from '../../shared/store';
 
 const ALL_BUT_CLEANUP = ['restart', 'rollback', 'raiseMemory', 'scale', 'deletePod', 'auto'];
 
@@ -229,16 +235,7 @@ export const optionsDescription: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
-		{
-			displayName: 'Embedded Store Folder',
-			name: 'embeddedFolder',
-			type: 'string',
-			default: '',
-			placeholder: '/home/node/.n8n/aiops-embedded',
-			description:
-				'Folder of the embedded database; empty means .n8n/aiops-embedded in the n8n user folder',
-			displayOptions: { show: { '/store': ['embedded'] } },
-		},
+		embeddedFolderOption,
 		{
 			displayName: 'Key Prefix',
 			name: 'keyPrefix',
@@ -259,6 +256,11 @@ export const optionsDescription: INodeProperties = {
 					description: 'Who, what, why, before, after, result',
 				},
 				{
+					name: 'Incident Repair Stats',
+					value: 'incident',
+					description: 'The repair stats of the item’s incident (Aggregate Incident’s incident.ID)',
+				},
+				{
 					name: 'Outcome History',
 					value: 'outcomes',
 					description:
@@ -276,12 +278,11 @@ export const optionsDescription: INodeProperties = {
 			description: 'Per request to the Kubernetes API',
 		},
 		{
-			displayName: 'Schema',
-			name: 'schema',
-			type: 'string',
-			default: 'aiops',
+			...schemaOption,
+			// with Redis too: the audit table and the incidents are in Postgres
+			displayOptions: { show: { '/store': ['postgres', 'embedded', 'redis'] } },
 			description:
-				'Postgres schema of the tables (the same as Record Anomaly’s); created and migrated by the node',
+				'Postgres schema of the tables (the same as Record Anomaly’s and Aggregate Incident’s); created and migrated by the node',
 		},
 	],
 };
