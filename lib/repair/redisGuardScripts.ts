@@ -31,8 +31,8 @@ return 0
 `;
 
 /**
- * KEYS: target, action, attempts. ARGV: now, cooldown, record (1/0), attempt id, retention,
- * state TTL, then (window ms, max) pairs. Returns {code, until, n, i}: 'ok'; 'breaker_open'
+ * KEYS: target, action, attempts. ARGV: now, cooldown, record (1/0), attempt id, retention
+ * (also the attempts' TTL), then (window ms, max) pairs. Returns {code, until, n, i}: 'ok'; 'breaker_open'
  * (n = failures); 'backoff' (n = failures); 'cooldown' (n = last attempt); 'window' (n = count,
  * i = window index).
  */
@@ -54,7 +54,7 @@ if cooldown > 0 then
     return {'cooldown', string.format('%.0f', tonumber(last[2]) + cooldown), last[2], 0}
   end
 end
-for i = 7, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   local w, max = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
   local from = '(' .. string.format('%.0f', now - w)
   local n = redis.call('ZCOUNT', KEYS[3], from, '+inf')
@@ -65,7 +65,7 @@ for i = 7, #ARGV, 2 do
       local e = redis.call('ZRANGEBYSCORE', KEYS[3], from, '+inf', 'WITHSCORES', 'LIMIT', n - max, 1)
       at = tonumber(e[2]) + w
     end
-    return {'window', string.format('%.0f', at), n, (i - 7) / 2}
+    return {'window', string.format('%.0f', at), n, (i - 6) / 2}
   end
 end
 if ARGV[3] == '1' then

@@ -23,7 +23,7 @@ export interface RedisGuardOptions {
 const SCRIPTS = {
 	aiopsRepairLease1: { lua: ACQUIRE_LEASE, keys: 1 },
 	aiopsRepairRelease1: { lua: RELEASE_LEASE, keys: 1 },
-	aiopsRepairAdmit1: { lua: ADMIT, keys: 3 },
+	aiopsRepairAdmit2: { lua: ADMIT, keys: 3 },
 	aiopsRepairResult1: { lua: RECORD_RESULT, keys: 2 },
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
@@ -90,10 +90,9 @@ export class RedisGuardStore implements GuardStore {
 			r.record ? 1 : 0,
 			r.attemptId,
 			ATTEMPT_RETENTION_MS,
-			STATE_TTL_MS,
 		];
 		for (const w of r.windows) args.push(w.ms, w.max);
-		const [code, until, n, i] = (await this.call('aiopsRepairAdmit1', ...args)) as [
+		const [code, until, n, i] = (await this.call('aiopsRepairAdmit2', ...args)) as [
 			string,
 			string,
 			string | number,
