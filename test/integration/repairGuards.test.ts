@@ -1,5 +1,7 @@
 // The guard stores (Redis, Postgres, PGlite) behave alike: lease, cooldown, rate limit, the
 // 7-day raise cap, backoff and breaker, all over a controllable clock.
+import fc from 'fast-check';
+
 import {
 	admitRefusal,
 	attemptWindows,
@@ -8,6 +10,7 @@ import {
 	MINUTE_MS,
 	DAY_MS,
 	type AdmitRequest,
+	type AdmitResult,
 	type GuardStore,
 } from '../../lib/repair/guards';
 import { RedisGuardStore } from '../../lib/repair/redisGuardStore';
@@ -243,5 +246,73 @@ describe.each(stores)('guard store on %s', (_name, open) => {
 		let s;
 		for (let i = 0; i < 10; i++) s = await store.recordResult(t, 'restart', false, T0, r);
 		expect(s!.retryAfter).toBe(T0 + rules.backoffMaxMs);
+	});
+});
+
+// The admission decision agrees with a plain model of the rules on random histories: cooldown
+// between two attempts of an action, at most maxPerHour per hour, at most 2 raises per 7 days.
+describe.each(stores.slice(0, 2))('guard store on %s against the model', (_name, open) => {
+	it('admits exactly what the rules allow (property)', async () => {
+		const { store, cleanup } = open();
+		const actions: RepairAction[] = ['restart', 'scale', 'raise_memory'];
+		const seen = new Set<string>();
+		let run = 0;
+		try {
+			await fc.assert(
+				fc.asyncProperty(
+					fc.array(
+						fc.record({
+							dt: fc.integer({ min: 0, max: 3 * DAY_MS }),
+							a: fc.integer({ min: 0, max: 2 }),
+						}),
+						{
+							minLength: 1,
+							maxLength: 25,
+						},
+					),
+					fc.integer({ min: 0, max: 20 }),
+					async (steps, cooldownMin) => {
+						const target = `ns/deployment/model-${run++}`;
+						const admitted: Record<string, number[]> = {};
+						let now = T0;
+						for (const step of steps) {
+							// small gaps mostly, so cooldown and windows are exercised
+							now += step.dt % 4 === 0 ? step.dt : step.dt % (90 * MINUTE_MS);
+							const action = actions[step.a];
+							const req = { ...request(target, action, now), cooldownMs: cooldownMin * MINUTE_MS };
+							const got = await store.admit(req);
+							const past = admitted[action] ?? [];
+							const last = past[past.length - 1];
+							let want: AdmitResult = { ok: true };
+							if (last !== undefined && last + req.cooldownMs > now) {
+								want = { ok: false, code: 'cooldown', until: last + req.cooldownMs, last };
+							} else {
+								for (const [w, win] of req.windows.entries()) {
+									const inside = past.filter((t) => t > now - win.ms);
+									if (inside.length >= win.max) {
+										want = {
+											ok: false,
+											code: 'window',
+											until: inside[inside.length - win.max] + win.ms,
+											count: inside.length,
+											window: w,
+										};
+										break;
+									}
+								}
+							}
+							expect(got).toEqual(want);
+							seen.add(got.ok ? 'ok' : got.code);
+							if (got.ok) admitted[action] = [...past, now];
+						}
+					},
+				),
+				{ numRuns: 25 },
+			);
+			// the histories reached every kind of decision
+			expect([...seen].sort()).toEqual(['cooldown', 'ok', 'window']);
+		} finally {
+			await cleanup();
+		}
 	});
 });
