@@ -11,10 +11,12 @@ import {
 } from '../kube';
 import { errorMessage } from './failure';
 import type { ObjectId, StepName } from './steps';
-import { appNamespace, isWorkload, objectId, plural, STEP_NAMES } from './steps';
+import { appNamespace, isSecret, isWorkload, objectId, plural, STEP_NAMES } from './steps';
 
 export interface ObjectStatus extends ObjectId {
-	exists: boolean;
+	/** absent for Secrets, which are not read */
+	exists?: boolean;
+	note?: string;
 	resourceVersion?: string;
 	generation?: number;
 	observedGeneration?: number;
@@ -39,6 +41,13 @@ export async function appStatus(client: KubeClient, objects: KubeObject[]): Prom
 	const results: ObjectStatus[] = [];
 	for (const o of ordered) {
 		const base = objectId(o);
+		if (isSecret(o)) {
+			results.push({
+				...base,
+				note: 'not read: Secrets are written, never read (no get on secrets needed)',
+			});
+			continue;
+		}
 		try {
 			const live = await getObject(client, refOf(o));
 			if (!live) {
@@ -69,7 +78,7 @@ export async function appStatus(client: KubeClient, objects: KubeObject[]): Prom
 			}
 		}
 	}
-	const counted = results.filter((r) => !r.warning);
+	const counted = results.filter((r) => !r.warning && r.exists !== undefined);
 	const present = counted.filter((r) => r.exists).length;
 	const rollouts = results.filter((r) => r.rollout);
 	const rolledOut = rollouts.filter((r) => r.rollout!.done).length;
@@ -80,7 +89,10 @@ export async function appStatus(client: KubeClient, objects: KubeObject[]): Prom
 			present === counted.length && rolledOut === rollouts.length && !results.some((r) => r.error),
 		summary: `${present} of ${plural(counted.length, 'object')} present; ${rolledOut} of ${plural(rollouts.length, 'workload')} rolled out`,
 		steps: STEP_NAMES.filter((s) => s !== 'setup_auto_repair').map((step) => {
-			const mine = results.filter((r) => r.step === step);
+			// Secrets (not read) say nothing about a step's state
+			const mine = results.filter(
+				(r) => r.step === step && (r.exists !== undefined || !!r.warning),
+			);
 			const live = mine.filter((r) => r.exists).length;
 			const status = mine.some((r) => r.error)
 				? 'failed'

@@ -5,6 +5,7 @@
 import type { KubeClient, KubeObject } from '../kube';
 import {
 	applyObjectWithOutcome,
+	createObject,
 	applyOrder,
 	CrdNotInstalledError,
 	describeRef,
@@ -15,7 +16,15 @@ import {
 import { AppOperationFailedError, errorCode, errorMessage } from './failure';
 import { POLICY_FIELD_MANAGER, policyIntent } from './policy';
 import type { ObjectId, StepResult } from './steps';
-import { appNamespace, isWorkload, newSteps, objectId, plural, stepOf } from './steps';
+import {
+	appNamespace,
+	isCreateOnly,
+	isWorkload,
+	newSteps,
+	objectId,
+	plural,
+	stepOf,
+} from './steps';
 
 export interface DeployOptions {
 	/** how long the rollouts may take, all together */
@@ -29,7 +38,8 @@ export interface DeployOptions {
 }
 
 export interface AppliedObject extends ObjectId {
-	result: 'created' | 'configured' | 'skipped' | 'failed' | 'pending';
+	/** kept: a create-only object that already existed and was left as it is */
+	result: 'created' | 'configured' | 'kept' | 'skipped' | 'failed' | 'pending';
 	resourceVersion?: string;
 	generation?: number;
 	warning?: string;
@@ -130,6 +140,14 @@ async function applyStep(
 	for (const o of mine) {
 		const entry = report.objects[ordered.indexOf(o)];
 		try {
+			if (isCreateOnly(o)) {
+				// made once, never overwritten (a generated password stays what the database has)
+				const made = await createObject(client, o);
+				entry.result = made.created ? 'created' : 'kept';
+				if (made.object) entry.resourceVersion = made.object.metadata.resourceVersion as string;
+				applied++;
+				continue;
+			}
 			const { object, created } = await applyObjectWithOutcome(client, o, { force: opts.force });
 			entry.result = created ? 'created' : 'configured';
 			entry.resourceVersion = object.metadata.resourceVersion as string | undefined;

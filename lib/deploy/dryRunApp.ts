@@ -7,6 +7,8 @@ import type { FieldChange, KubeClient, KubeObject, ObjectDiff } from '../kube';
 import {
 	applyIntent,
 	applyObject,
+	applyObjectWithOutcome,
+	createObject,
 	applyOrder,
 	CrdNotInstalledError,
 	describeRef,
@@ -18,7 +20,7 @@ import {
 import { AppOperationFailedError, errorCode, errorMessage } from './failure';
 import { POLICY_FIELD_MANAGER, policyIntent } from './policy';
 import type { ObjectId, StepName } from './steps';
-import { appNamespace, isWorkload, objectId, STEP_NAMES } from './steps';
+import { appNamespace, isCreateOnly, isSecret, isWorkload, objectId, STEP_NAMES } from './steps';
 
 export interface DryRunOptions {
 	force?: boolean;
@@ -33,6 +35,7 @@ export interface PlannedChange extends ObjectId {
 	diff: string;
 	/** the field manager the change is applied under */
 	fieldManager: string;
+	note?: string;
 	warning?: string;
 	error?: string;
 	errorCode?: number;
@@ -77,8 +80,12 @@ export async function dryRunApp(
 		const base = { ...objectId(o), ...(step ? { step } : {}), fieldManager };
 		const name = describeRef(refOf(o));
 		try {
-			const live = await getObject(client, refOf(o));
 			try {
+				if (isCreateOnly(o) || isSecret(o)) {
+					planned.push({ ...base, ...(await planWithoutReading(client, o, fieldManager, opts)) });
+					return;
+				}
+				const live = await getObject(client, refOf(o));
 				const result = await applyObject(client, o, {
 					dryRun: true,
 					force: opts.force,
@@ -93,7 +100,7 @@ export async function dryRunApp(
 					throw error;
 				planned.push({
 					...base,
-					...diffObject(undefined, applyIntent(o), name),
+					...diffObject(undefined, masked(applyIntent(o)), name),
 					serverValidated: false,
 					warning: `${name}: namespace ${o.metadata.namespace} does not exist yet, so the server could not check this object; compared client-side`,
 				});
@@ -161,6 +168,57 @@ export async function dryRunApp(
 		if (failed.errorCode !== undefined) report.errorCode = failed.errorCode;
 	}
 	return report;
+}
+
+/** Secret values never reach the output (it lands in n8n's execution data). */
+function masked(o: KubeObject): KubeObject {
+	if (!isSecret(o)) return o;
+	const copy = { ...o };
+	for (const field of ['data', 'stringData']) {
+		const values = o[field] as Record<string, unknown> | undefined;
+		if (values) copy[field] = Object.fromEntries(Object.keys(values).map((k) => [k, '(hidden)']));
+	}
+	return copy;
+}
+
+/**
+ * Secrets and create-only objects are checked without reading the live object: a dry-run
+ * create (create-only: exists → unchanged, it will be kept) or a dry-run apply (201 create,
+ * 200 update — whether anything differs is not known without reading it).
+ */
+async function planWithoutReading(
+	client: KubeClient,
+	o: KubeObject,
+	fieldManager: string,
+	opts: DryRunOptions,
+): Promise<Omit<PlannedChange, keyof ObjectId | 'fieldManager'>> {
+	const name = describeRef(refOf(o));
+	if (isCreateOnly(o)) {
+		const { created } = await createObject(client, o, { dryRun: true, fieldManager });
+		return created
+			? { ...diffObject(undefined, masked(applyIntent(o)), name), serverValidated: true }
+			: {
+					action: 'unchanged',
+					changes: [],
+					diff: '',
+					serverValidated: true,
+					note: 'create-only: exists and will be kept as it is',
+				};
+	}
+	const { created } = await applyObjectWithOutcome(client, o, {
+		dryRun: true,
+		force: opts.force,
+		fieldManager,
+	});
+	return created
+		? { ...diffObject(undefined, masked(applyIntent(o)), name), serverValidated: true }
+		: {
+				action: 'update',
+				changes: [],
+				diff: '',
+				serverValidated: true,
+				note: 'Secret contents are not read, so what changes is not shown',
+			};
 }
 
 export function assertDryRunSucceeded(report: DryRunReport): DryRunReport {

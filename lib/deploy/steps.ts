@@ -1,6 +1,7 @@
 // The seed platform's onboarding steps, in order, and which objects belong to which step.
 // Every Deploy App report lists all six, each with status, duration and error.
 import type { KubeObject, ObjectRef } from '../kube';
+import { ANNOTATION_PREFIX } from '../manifests/policy';
 
 export const STEP_NAMES = [
 	'create_namespace',
@@ -79,4 +80,16 @@ export function objectId(o: KubeObject): ObjectId {
 
 export function plural(n: number, word: string): string {
 	return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Render Manifests marks objects that must be created once and never overwritten (addon passwords). */
+export const APPLY_MODE_ANNOTATION = `${ANNOTATION_PREFIX}/apply`;
+
+export function isCreateOnly(o: KubeObject): boolean {
+	return o.metadata.annotations?.[APPLY_MODE_ANNOTATION] === 'create-only';
+}
+
+/** Secrets are written but never read: reading them needs cluster-wide `get secrets`. */
+export function isSecret(o: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
+	return o.apiVersion === 'v1' && o.kind === 'Secret';
 }

@@ -127,6 +127,45 @@ export async function applyObjectWithOutcome(
 	return { object: body, created: status === 201 };
 }
 
+/**
+ * Creates the object unless it exists (POST; an AlreadyExists answer is not an error):
+ * for objects that must never be overwritten once made, like a generated password.
+ */
+export async function createObject(
+	client: KubeClient,
+	o: KubeObject,
+	opts: { dryRun?: boolean; fieldManager?: string; retry?: RetryOptions } = {},
+): Promise<{ object?: KubeObject; created: boolean }> {
+	const ref = refOf(o);
+	checkRef(ref);
+	const m = await resourceFor(client, ref.apiVersion, ref.kind);
+	const namespace = namespaceOf(client, m, ref);
+	const body = applyIntent(o);
+	if (namespace) body.metadata.namespace = namespace;
+	try {
+		const object = await withRetry(
+			() =>
+				client.request<KubeObject>({
+					method: 'POST',
+					path: resourcePath(m, namespace),
+					query: {
+						fieldManager: opts.fieldManager ?? FIELD_MANAGER,
+						dryRun: opts.dryRun ? 'All' : undefined,
+					},
+					body,
+					target: { verb: 'create', resource: qualifiedResource(m), namespace, name: ref.name },
+				}),
+			opts.retry,
+		);
+		return { object, created: true };
+	} catch (error) {
+		if (error instanceof KubeApiError && error.code === 409 && error.reason === 'AlreadyExists') {
+			return { created: false };
+		}
+		throw error;
+	}
+}
+
 export type PatchType =
 	| 'application/strategic-merge-patch+json'
 	| 'application/merge-patch+json'

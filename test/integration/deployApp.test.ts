@@ -10,11 +10,13 @@ import { FakeKube } from '../k8s/server';
 
 const APP = parseYamlObjects(readFileSync(join(__dirname, '../fixtures/k8s/app.yaml'), 'utf8'));
 const NS = 'app-event-system';
+// as Render Manifests outputs policyAnnotations (the fixture's Deployment carries the same)
 const POLICY = {
-	'aiops.n8n.io/allowed-actions': 'restart,rollback,scale_memory',
-	'aiops.n8n.io/max-memory': '2Gi',
-	'aiops.n8n.io/max-replicas': '6',
-	'aiops.n8n.io/approval-required': 'false',
+	'n8n-nodes-aiops.dev/auto-repair': 'enabled',
+	'n8n-nodes-aiops.dev/allowed-actions': 'restart,rollback,raise_memory,scale,delete_pod,cleanup',
+	'n8n-nodes-aiops.dev/max-memory': '2Gi',
+	'n8n-nodes-aiops.dev/max-replicas': '6',
+	'n8n-nodes-aiops.dev/approval-required': 'rollback',
 };
 
 let fake: FakeKube;
@@ -64,6 +66,7 @@ describe('deploy', () => {
 			'Namespace:created',
 			'NetworkPolicy:created',
 			'ServiceAccount:created',
+			'Secret:created',
 			'ConfigMap:created',
 			'Service:created',
 			'Deployment:created',
@@ -72,10 +75,11 @@ describe('deploy', () => {
 			'PrometheusRule:created',
 			'ServiceMonitor:created',
 		]);
-		// the request budget: one apply per object, the policy apply, discovery for the two CRD
-		// groups, and one list + one watch for the rollout
+		// the request budget: one apply per object (a create for the create-only Secret), the
+		// policy apply, discovery for the two CRD groups, one list + at most one watch for the rollout
 		const calls = fake.requests.map((r) => `${r.verb ?? 'discovery'} ${r.resource ?? r.path}`);
-		expect(calls.filter((c) => c.startsWith('patch'))).toHaveLength(APP.length + 1);
+		expect(calls.filter((c) => c.startsWith('patch'))).toHaveLength(APP.length);
+		expect(calls.filter((c) => c.startsWith('create'))).toEqual(['create secrets']);
 		expect(calls.filter((c) => c.startsWith('discovery'))).toEqual([
 			'discovery /apis/cert-manager.io/v1',
 			'discovery /apis/monitoring.coreos.com/v1',
@@ -103,7 +107,10 @@ describe('deploy', () => {
 		const n = fake.requests.length;
 		const again = await deployApp(client, APP, { rolloutTimeoutMs: 10_000, policy: POLICY });
 		expect(again.status).toBe('succeeded');
-		expect(again.objects.every((o) => o.result === 'configured')).toBe(true);
+		// the create-only Secret is kept as it is; everything else re-applied, unchanged
+		expect(again.objects.filter((o) => o.result !== 'configured')).toEqual([
+			expect.objectContaining({ kind: 'Secret', result: 'kept' }),
+		]);
 		expect(fake.changedSince(before)).toEqual([]);
 		expect(fake.requests.slice(n).filter((r) => r.verb === 'watch')).toHaveLength(0);
 	});
@@ -205,7 +212,7 @@ describe('dry run', () => {
 		const report = await dryRunApp(client, APP, { policy: POLICY });
 		expect(fake.changedSince(before)).toEqual([]);
 		expect(report.status).toBe('succeeded');
-		expect(report.summary).toMatchObject({ create: 10, update: 0, unchanged: 0, failed: 0 });
+		expect(report.summary).toMatchObject({ create: 11, update: 0, unchanged: 0, failed: 0 });
 		const byKind = Object.fromEntries(report.objects.map((o) => [o.kind, o]));
 		expect(byKind.Namespace.serverValidated).toBe(true);
 		expect(byKind.PrometheusRule.serverValidated).toBe(true); // its namespace exists
@@ -226,7 +233,12 @@ describe('dry run', () => {
 			policy: POLICY,
 		});
 		expect(fake.changedSince(before)).toEqual([]);
-		expect(report.summary).toMatchObject({ create: 0, update: 1, unchanged: 10, failed: 0 });
+		// 11 objects and the policy on the Deployment: only the image changes
+		expect(report.summary).toMatchObject({ create: 0, update: 1, unchanged: 11, failed: 0 });
+		expect(report.objects.find((o) => o.kind === 'Secret')).toMatchObject({
+			action: 'unchanged',
+			note: 'create-only: exists and will be kept as it is',
+		});
 		const d = report.objects.find((o) => o.action === 'update')!;
 		expect(d.kind).toBe('Deployment');
 		expect(d.serverValidated).toBe(true);
@@ -242,7 +254,7 @@ describe('dry run', () => {
 			'-          image: registry.example.com/event-system:1.4.2\n+          image: registry.example.com/event-system:1.5.0',
 		);
 		expect(report.steps.find((s) => s.step === 'deploy_app')!.actions).toBe(
-			'1 update, 3 unchanged',
+			'1 update, 4 unchanged',
 		);
 	});
 
@@ -268,6 +280,7 @@ describe('status and delete', () => {
 		const missing = await appStatus(client, APP);
 		expect(missing.ready).toBe(false);
 		expect(missing.summary).toBe('0 of 10 objects present; 0 of 0 workloads rolled out');
+		expect(missing.objects.find((o) => o.kind === 'Secret')).not.toHaveProperty('exists');
 		await deployApp(client, APP, { rolloutTimeoutMs: 10_000 });
 		const status = await appStatus(client, APP);
 		expect(status.ready).toBe(true);
@@ -290,6 +303,7 @@ describe('status and delete', () => {
 			'Deployment',
 			'Service',
 			'ConfigMap',
+			'Secret',
 			'ServiceAccount',
 			'NetworkPolicy',
 			'Namespace',
@@ -298,7 +312,7 @@ describe('status and delete', () => {
 		expect(report.namespaces).toEqual([expect.objectContaining({ name: NS, gone: true })]);
 		expect(fake.get('Namespace', '', NS)).toBeUndefined();
 		expect(fake.get('PrometheusRule', 'monitoring', 'event-system-alerts')).toBeUndefined();
-		expect(fake.requests.slice(n).filter((r) => r.verb === 'delete')).toHaveLength(10);
+		expect(fake.requests.slice(n).filter((r) => r.verb === 'delete')).toHaveLength(11);
 		// nothing left: a second delete finds every object absent
 		const again = await deleteApp(client, APP, { timeoutMs: 5000 });
 		expect(again.objects.every((o) => o.result === 'absent')).toBe(true);

@@ -80,6 +80,8 @@ export interface FakeKubeOptions {
 	/** controllers run every tickMs (default 20); 0 = only when the test calls tick() */
 	tickMs?: number;
 	podReadyTicks?: number;
+	/** ticks a deleted namespace stays Terminating before its contents go (default 1) */
+	terminationTicks?: number;
 	/** real milliseconds per second of progressDeadlineSeconds (default 1000) */
 	secondsMs?: number;
 }
@@ -129,6 +131,7 @@ export class FakeKube {
 			{
 				podReadyTicks: opts.podReadyTicks ?? 1,
 				secondsMs: opts.secondsMs ?? 1000,
+				terminationTicks: opts.terminationTicks ?? 1,
 			},
 		);
 	}
@@ -223,10 +226,12 @@ export class FakeKube {
 	/** Pods running this image fail in the given way instead of becoming ready. */
 	failPods(image: string, failure: PodFailure): void {
 		this.controllers.podFailures.set(image, failure);
+		this.controllers.wake();
 	}
 
 	healPods(image: string): void {
 		this.controllers.podFailures.delete(image);
+		this.controllers.wake();
 	}
 
 	setPodLogs(

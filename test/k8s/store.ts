@@ -44,6 +44,11 @@ export class Store {
 			.map(([, v]) => clone(v));
 	}
 
+	/** Read-only walk over every stored object, without copies (callers must not modify them). */
+	scan(fn: (key: string, object: Readonly<JsonObject>) => void): void {
+		for (const [k, v] of this.objects) fn(k, v);
+	}
+
 	/** Stores a new version: sets metadata.resourceVersion and records the event. */
 	put(rt: ResourceType, obj: JsonObject): JsonObject {
 		const m = meta(obj);

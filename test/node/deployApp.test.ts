@@ -19,8 +19,8 @@ const APP_YAML = readFileSync(join(__dirname, '../fixtures/k8s/app.yaml'), 'utf8
 const APP = parseAllDocuments(APP_YAML).map((d) => d.toJS());
 const NS = 'app-event-system';
 const policyAnnotations = {
-	'aiops.n8n.io/max-replicas': '6',
-	'aiops.n8n.io/approval-required': 'true',
+	'n8n-nodes-aiops.dev/max-replicas': '4',
+	'n8n-nodes-aiops.dev/approval-required': 'rollback,raise_memory',
 };
 
 let fake: FakeKube;
@@ -72,7 +72,7 @@ describe('Deploy App (node)', () => {
 				annotations: Record<string, string>;
 			}
 		).annotations;
-		expect(annotations['aiops.n8n.io/approval-required']).toBe('true');
+		expect(annotations['n8n-nodes-aiops.dev/max-replicas']).toBe('4');
 	});
 
 	it('reads multi-document YAML from the yaml field', async () => {
@@ -148,7 +148,7 @@ describe('Deploy App (node)', () => {
 		const [dry] = await run({ operation: 'dryRun' }, [{ json: { objects: changed } }]);
 		expect(fake.changedSince(before)).toEqual([]);
 		const report = dry[0].json as { summary: Record<string, number>; diff: string };
-		expect(report.summary).toMatchObject({ update: 1, unchanged: 9 });
+		expect(report.summary).toMatchObject({ update: 1, unchanged: 10 });
 		expect(report.diff).toContain('-  GUNICORN_WORKERS: "4"\n+  GUNICORN_WORKERS: "8"');
 		const [status] = await run({ operation: 'status' }, [{ json: { objects: APP } }]);
 		expect(status[0].json).toMatchObject({
