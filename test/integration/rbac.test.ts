@@ -182,7 +182,11 @@ async function repairCalls(client: KubeClient): Promise<void> {
 	);
 	await patchObject(client, sts, { spec: { replicas: 1 } }, 'application/merge-patch+json');
 	// a failed pod: its log, then delete it
-	const pods = await listObjects(client, 'v1', 'Pod', { namespace: NS });
+	// (a StatefulSet pod: the Deployment's are being replaced by the memory raise just sent)
+	const pods = await listObjects(client, 'v1', 'Pod', {
+		namespace: NS,
+		labelSelector: 'app=event-system-postgresql',
+	});
 	const pod = await getObject(client, {
 		apiVersion: 'v1',
 		kind: 'Pod',
