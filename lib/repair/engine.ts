@@ -170,7 +170,6 @@ async function plan(
 	);
 }
 
-/** Runs one repair request to its end. Throws only when the cluster or a store cannot be read. */
 /**
  * Without a cluster credential nothing can be read or changed: the choice is made from the
  * alert and the incident alone (no policy, no rollout history) and returned as a dry run.
@@ -201,6 +200,7 @@ async function planWithoutCluster(
 	);
 }
 
+/** Runs one repair request to its end. Throws only when the cluster or a store cannot be read. */
 export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<RepairResult> {
 	const clock = deps.clock ?? Date.now;
 	const startedAt = clock();
