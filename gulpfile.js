@@ -18,4 +18,17 @@ function workflows() {
 	return src('workflows/**/*.json', { base: '.', allowEmpty: true }).pipe(dest('dist'));
 }
 
-exports['build:assets'] = parallel(icons, codex, templates, workflows);
+// The embedded store's PGlite: a CommonJS bundle cannot find these through import.meta.url,
+// so lib/store/embedded.ts loads them explicitly from dist/pglite.
+function pglite() {
+	// dist/index.cjs is the package's "require" entry; the files sit beside it.
+	const dir = require('path').dirname(require.resolve('@electric-sql/pglite'));
+	return src(
+		['pglite.wasm', 'pglite.data', 'initdb.wasm'].map((f) => `${dir}/${f}`),
+		{
+			encoding: false,
+		},
+	).pipe(dest('dist/pglite'));
+}
+
+exports['build:assets'] = parallel(icons, codex, templates, workflows, pglite);

@@ -24,8 +24,15 @@ await build({
 	target: 'node20',
 	// optional native accelerators that the bundled libraries probe for and do without
 	external: ['n8n-workflow', 'pg-native', 'cpu-features', 'ssh2', 'bufferutil', 'utf-8-validate'],
+	// ESM-only code paths of bundled libraries (PGlite's Emscripten loader calls
+	// createRequire(import.meta.url)) get the bundle's own URL, as they would unbundled.
+	define: { 'import.meta.url': '__aiopsImportMetaUrl' },
+	banner: { js: 'var __aiopsImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 	logLevel: 'warning',
 	legalComments: 'none',
+	// Handlebars templates become string constants in the bundle: nothing is read from disk at
+	// run time (vitest.config.mts has the matching plugin)
+	loader: { '.hbs': 'text' },
 	sourcemap: false,
 });
 run('npx gulp build:assets');

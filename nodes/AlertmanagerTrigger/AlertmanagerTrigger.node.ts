@@ -115,7 +115,7 @@ export class AlertmanagerTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 1024,
-						description: 'Deliveries larger than this are refused with 413 and start no execution',
+						description: 'Deliveries larger than this are refused with 400 and start no execution',
 					},
 				],
 			},

@@ -79,7 +79,7 @@ export async function receiveAlerts(this: IWebhookFunctions): Promise<IWebhookRe
 	if (bodySize.call(this) > maxBytes) {
 		return reply.call(
 			this,
-			413,
+			400,
 			`Payload too large: the body exceeds ${options.maxBodyKb ?? 1024} KB (option Max Body Size)`,
 		);
 	}

@@ -33,12 +33,16 @@ export function toNodeError(
 		});
 	}
 	if (error instanceof UpstreamError) {
-		return new NodeApiError(node, { message: error.message, body: error.body ?? null } as JsonObject, {
-			itemIndex,
-			message: error.message,
-			httpCode: error.httpCode !== undefined ? String(error.httpCode) : undefined,
-			description: error.service,
-		});
+		return new NodeApiError(
+			node,
+			{ message: error.message, body: error.body ?? null } as JsonObject,
+			{
+				itemIndex,
+				message: error.message,
+				httpCode: error.httpCode !== undefined ? String(error.httpCode) : undefined,
+				description: error.service,
+			},
+		);
 	}
 	return new NodeOperationError(node, error, { itemIndex });
 }

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type {
+	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestOptions,
@@ -56,7 +57,11 @@ function getPath(obj: unknown, path: string): unknown {
 	return cur;
 }
 
-function findProperty(properties: INodeProperties[], name: string, parameters: IDataObject): INodeProperties | undefined {
+function findProperty(
+	properties: INodeProperties[],
+	name: string,
+	parameters: IDataObject,
+): INodeProperties | undefined {
 	const candidates = properties.filter((p) => p.name === name);
 	// n8n picks the property whose displayOptions match the current parameters
 	return (
@@ -72,7 +77,11 @@ function findProperty(properties: INodeProperties[], name: string, parameters: I
 }
 
 /** Evaluates `={{ expr }}` (and `=text {{ expr }} text`) the way workflow parameters use them. */
-export function resolveExpression(value: unknown, item: INodeExecutionData | undefined, extra: IDataObject = {}): unknown {
+export function resolveExpression(
+	value: unknown,
+	item: INodeExecutionData | undefined,
+	extra: IDataObject = {},
+): unknown {
 	if (typeof value === 'string' && value.startsWith('=')) {
 		const body = value.slice(1);
 		const scope = { $json: item?.json ?? {}, $binary: item?.binary ?? {}, ...extra };
@@ -88,7 +97,9 @@ export function resolveExpression(value: unknown, item: INodeExecutionData | und
 	}
 	if (Array.isArray(value)) return value.map((v) => resolveExpression(v, item, extra));
 	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveExpression(v, item, extra)]));
+		return Object.fromEntries(
+			Object.entries(value).map(([k, v]) => [k, resolveExpression(v, item, extra)]),
+		);
 	}
 	return value;
 }
@@ -106,7 +117,8 @@ async function realHttpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = String(v);
 	let body: string | Buffer | undefined;
 	if (options.body !== undefined) {
-		if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) body = options.body as string | Buffer;
+		if (typeof options.body === 'string' || Buffer.isBuffer(options.body))
+			body = options.body as string | Buffer;
 		else if (headers['content-type']?.includes('application/x-www-form-urlencoded')) {
 			body = new URLSearchParams(options.body as Record<string, string>).toString();
 		} else {
@@ -115,15 +127,23 @@ async function realHttpRequest(options: IHttpRequestOptions): Promise<unknown> {
 		}
 	}
 	if (options.auth) {
-		headers.authorization = 'Basic ' + Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64');
+		headers.authorization =
+			'Basic ' +
+			Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64');
 	}
 	const controller = new AbortController();
 	const timer = options.timeout ? setTimeout(() => controller.abort(), options.timeout) : undefined;
 	try {
-		const res = await fetch(url, { method: options.method ?? 'GET', headers, body, signal: controller.signal });
+		const res = await fetch(url, {
+			method: options.method ?? 'GET',
+			headers,
+			body,
+			signal: controller.signal,
+		});
 		const text = await res.text();
 		let data: unknown = text;
-		if (options.json !== false && text && /json/.test(res.headers.get('content-type') ?? '')) data = JSON.parse(text);
+		if (options.json !== false && text && /json/.test(res.headers.get('content-type') ?? ''))
+			data = JSON.parse(text);
 		else if (text && (options.json || options.encoding === undefined)) {
 			try {
 				data = JSON.parse(text);
@@ -133,9 +153,14 @@ async function realHttpRequest(options: IHttpRequestOptions): Promise<unknown> {
 		}
 		if (res.status >= 400 && !options.ignoreHttpStatusErrors) {
 			// n8n's request helper throws an axios-shaped error that nodes wrap in NodeApiError
-			const error = new Error(`Request failed with status code ${res.status}`) as Error & IDataObject;
+			const error = new Error(`Request failed with status code ${res.status}`) as Error &
+				IDataObject;
 			error.httpCode = String(res.status);
-			error.response = { status: res.status, headers: Object.fromEntries(res.headers), data } as IDataObject;
+			error.response = {
+				status: res.status,
+				headers: Object.fromEntries(res.headers),
+				data,
+			} as IDataObject;
 			error.cause = { response: error.response };
 			throw error;
 		}
@@ -155,12 +180,19 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 		id: 'node-under-test',
 		name: opts.nodeName ?? description.defaults.name ?? description.displayName,
 		type: `n8n-nodes-aiops.${description.name}`,
-		typeVersion: Array.isArray(description.version) ? description.version[description.version.length - 1] : description.version,
+		typeVersion: Array.isArray(description.version)
+			? description.version[description.version.length - 1]
+			: description.version,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
 	};
 	const staticData: Record<string, IDataObject> = {};
-	const getNodeParameter = (name: string, itemIndex?: number | unknown, fallback?: unknown, options?: { extractValue?: boolean }) => {
+	const getNodeParameter = (
+		name: string,
+		itemIndex?: number | unknown,
+		fallback?: unknown,
+		options?: { extractValue?: boolean },
+	) => {
 		// IWebhookFunctions.getNodeParameter(name, fallback) has no item index
 		if (typeof itemIndex !== 'number') {
 			fallback = itemIndex;
@@ -177,17 +209,26 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			throw new Error(`Could not get parameter "${name}"`);
 		}
 		value = resolveExpression(value, items[itemIndex as number], { $parameter: parameters });
-		if (options?.extractValue && value && typeof value === 'object' && '__rl' in (value as IDataObject)) {
+		if (
+			options?.extractValue &&
+			value &&
+			typeof value === 'object' &&
+			'__rl' in (value as IDataObject)
+		) {
 			return (value as IDataObject).value;
 		}
 		return value;
 	};
 	const getCredentials = async (type: string) => {
 		const data = opts.credentials?.[type];
-		if (!data) throw new Error(`Node "${node.name}" does not have any credentials of type "${type}" set`);
+		if (!data)
+			throw new Error(`Node "${node.name}" does not have any credentials of type "${type}" set`);
 		return deepCopy(data);
 	};
-	const httpRequestWithAuthentication = async function (credentialType: string, request: IHttpRequestOptions) {
+	const httpRequestWithAuthentication = async function (
+		credentialType: string,
+		request: IHttpRequestOptions,
+	) {
 		const credentials = await getCredentials(credentialType);
 		const type = opts.credentialTypes?.[credentialType];
 		const authenticated = deepCopy(request);
@@ -198,7 +239,7 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			authenticated.qs = { ...(props.qs as IDataObject), ...authenticated.qs };
 			if (props.auth) authenticated.auth = props.auth as IHttpRequestOptions['auth'];
 		} else if (typeof auth === 'function') {
-			Object.assign(authenticated, await auth(credentials, authenticated));
+			Object.assign(authenticated, await auth(credentials as ICredentialDataDecryptedObject, authenticated));
 		}
 		return realHttpRequest(authenticated);
 	};
@@ -222,7 +263,9 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			getRestApiUrl: () => `${opts.instanceBaseUrl ?? 'http://localhost:5678/'}rest`,
 			getInstanceId: () => 'test-instance',
 			getSignedResumeUrl: (params: Record<string, string> = {}) => {
-				const url = new URL(`${opts.instanceBaseUrl ?? 'http://localhost:5678/'}webhook-waiting/${opts.executionId ?? 'exec-1'}`);
+				const url = new URL(
+					`${opts.instanceBaseUrl ?? 'http://localhost:5678/'}webhook-waiting/${opts.executionId ?? 'exec-1'}`,
+				);
 				for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
 				url.searchParams.set('signature', 'test-signature');
 				return url.toString();
@@ -235,8 +278,10 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			addExecutionHints: () => undefined,
 			helpers: {
 				returnJsonArray,
-				constructExecutionMetaData: (data: INodeExecutionData[], { itemData }: { itemData: unknown }) =>
-					data.map((d) => ({ ...d, pairedItem: itemData })),
+				constructExecutionMetaData: (
+					data: INodeExecutionData[],
+					{ itemData }: { itemData: unknown },
+				) => data.map((d) => ({ ...d, pairedItem: itemData })),
 				httpRequest: realHttpRequest,
 				httpRequestWithAuthentication,
 				requestWithAuthentication: httpRequestWithAuthentication,
@@ -246,7 +291,10 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 }
 
 /** Runs execute() like n8n's WorkflowExecute does for one node with the given input items. */
-export async function runNode(nodeType: INodeType, opts: RunOptions = {}): Promise<INodeExecutionData[][]> {
+export async function runNode(
+	nodeType: INodeType,
+	opts: RunOptions = {},
+): Promise<INodeExecutionData[][]> {
 	const items = opts.items ?? [{ json: {} }];
 	const { context } = baseContext(nodeType, opts, items);
 	if (!nodeType.execute) throw new Error(`${nodeType.description.name} has no execute()`);
@@ -268,9 +316,14 @@ export interface WebhookResult {
 }
 
 /** Calls webhook() like n8n's webhook service: the node either answers itself or n8n answers 200. */
-export async function callWebhook(nodeType: INodeType, request: WebhookRequest, opts: RunOptions = {}): Promise<WebhookResult> {
+export async function callWebhook(
+	nodeType: INodeType,
+	request: WebhookRequest,
+	opts: RunOptions = {},
+): Promise<WebhookResult> {
 	const { context } = baseContext(nodeType, { mode: 'webhook', ...opts }, []);
-	const raw = request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+	const raw =
+		request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
 	const rawBody = raw === undefined ? undefined : Buffer.from(raw);
 	let parsed: unknown = request.body;
 	if (parsed === undefined && rawBody) {
@@ -315,12 +368,14 @@ export async function callWebhook(nodeType: INodeType, request: WebhookRequest, 
 		getParamsData: () => ({}),
 		getRequestObject: () => ({ body: parsed, rawBody, headers }),
 		getResponseObject: () => res,
-		getNodeWebhookUrl: (name: string) => `${opts.instanceBaseUrl ?? 'http://localhost:5678/'}webhook/${name}`,
+		getNodeWebhookUrl: (name: string) =>
+			`${opts.instanceBaseUrl ?? 'http://localhost:5678/'}webhook/${name}`,
 		getWebhookName: () => 'default',
 	};
 	if (!nodeType.webhook) throw new Error(`${nodeType.description.name} has no webhook()`);
 	const out = await nodeType.webhook.call(webhookContext as never);
-	if (out.noWebhookResponse) return { status: response.status, responseBody: response.body, workflowData: out.workflowData };
+	if (out.noWebhookResponse)
+		return { status: response.status, responseBody: response.body, workflowData: out.workflowData };
 	return { status: 200, responseBody: out.webhookResponse, workflowData: out.workflowData };
 }
 

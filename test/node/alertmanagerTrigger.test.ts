@@ -4,36 +4,63 @@ import { join } from 'node:path';
 import { callWebhook, loadNode } from '../harness/nodeHarness';
 
 const trigger = loadNode('AlertmanagerTrigger');
-const { deliveries } = JSON.parse(readFileSync(join(__dirname, '../fixtures/alertmanager/deliveries.json'), 'utf8')) as {
+const { deliveries } = JSON.parse(
+	readFileSync(join(__dirname, '../fixtures/alertmanager/deliveries.json'), 'utf8'),
+) as {
 	deliveries: Array<{ headers: Record<string, string>; body: Record<string, unknown> }>;
 };
 const credentials = { alertmanagerReceiverApi: { authType: 'bearer', token: 'dev-token-123' } };
 
 describe('Alertmanager Trigger (node)', () => {
 	it('emits one item per alert of a recorded delivery', async () => {
-		const result = await callWebhook(trigger, { body: deliveries[0].body, headers: deliveries[0].headers }, { credentials });
+		const result = await callWebhook(
+			trigger,
+			{ body: deliveries[0].body, headers: deliveries[0].headers },
+			{ credentials },
+		);
 		expect(result.status).toBe(200);
 		const items = result.workflowData![0];
 		expect(items).toHaveLength(3);
-		expect(items.map((i) => i.json.fingerprint)).toEqual(['97a67da4a58ea011', '8bd6df89de8f7d4b', '9e3fb068af193db2']);
-		expect(items[0].json).toMatchObject({ workload: 'checkout', receiver: 'n8n', status: 'firing' });
+		expect(items.map((i) => i.json.fingerprint)).toEqual([
+			'97a67da4a58ea011',
+			'8bd6df89de8f7d4b',
+			'9e3fb068af193db2',
+		]);
+		expect(items[0].json).toMatchObject({
+			workload: 'checkout',
+			receiver: 'n8n',
+			status: 'firing',
+		});
 		expect(items[0].json.anomaly_key).toMatch(/^[0-9a-f]{16}$/);
 	});
 
 	it.each([
 		['a wrong token', { authorization: 'Bearer nope' }],
 		['no token', {}],
-		['basic instead of bearer', { authorization: 'Basic ' + Buffer.from('a:b').toString('base64') }],
+		[
+			'basic instead of bearer',
+			{ authorization: 'Basic ' + Buffer.from('a:b').toString('base64') },
+		],
 	])('answers 401 and starts nothing for %s', async (_name, headers) => {
-		const result = await callWebhook(trigger, { body: deliveries[0].body, headers }, { credentials });
+		const result = await callWebhook(
+			trigger,
+			{ body: deliveries[0].body, headers },
+			{ credentials },
+		);
 		expect(result.status).toBe(401);
 		expect(result.workflowData).toBeUndefined();
 	});
 
 	it('accepts basic auth when the credential says so', async () => {
-		const basic = { alertmanagerReceiverApi: { authType: 'basic', user: 'am', password: 's3cret' } };
+		const basic = {
+			alertmanagerReceiverApi: { authType: 'basic', user: 'am', password: 's3cret' },
+		};
 		const headers = { authorization: 'Basic ' + Buffer.from('am:s3cret').toString('base64') };
-		const result = await callWebhook(trigger, { body: deliveries[0].body, headers }, { credentials: basic });
+		const result = await callWebhook(
+			trigger,
+			{ body: deliveries[0].body, headers },
+			{ credentials: basic },
+		);
 		expect(result.workflowData![0]).toHaveLength(3);
 	});
 
@@ -41,20 +68,38 @@ describe('Alertmanager Trigger (node)', () => {
 		['not JSON', '{"version": "4", alerts: ['],
 		['a wrong version', JSON.stringify({ version: '3', alerts: [] })],
 		['alerts not a list', JSON.stringify({ version: '4', alerts: 'x' })],
-		['an alert without labels', JSON.stringify({ version: '4', alerts: [{ status: 'firing', startsAt: '2026-01-01T00:00:00Z' }] })],
-		['an alert without startsAt', JSON.stringify({ version: '4', alerts: [{ status: 'firing', labels: { a: 'b' } }] })],
+		[
+			'an alert without labels',
+			JSON.stringify({
+				version: '4',
+				alerts: [{ status: 'firing', startsAt: '2026-01-01T00:00:00Z' }],
+			}),
+		],
+		[
+			'an alert without startsAt',
+			JSON.stringify({ version: '4', alerts: [{ status: 'firing', labels: { a: 'b' } }] }),
+		],
 	])('answers 400 naming what is wrong for %s', async (_name, rawBody) => {
-		const result = await callWebhook(trigger, { rawBody, headers: { authorization: 'Bearer dev-token-123' } }, { credentials });
+		const result = await callWebhook(
+			trigger,
+			{ rawBody, headers: { authorization: 'Bearer dev-token-123' } },
+			{ credentials },
+		);
 		expect(result.status).toBe(400);
 		expect(result.workflowData).toBeUndefined();
 		expect(JSON.stringify(result.responseBody)).toMatch(/Bad Alertmanager payload/);
 	});
 
-	it('refuses 1 MB of junk with 413 and starts nothing', async () => {
+	it('refuses 1 MB of junk with 400 naming the size limit and starts nothing', async () => {
 		const rawBody = 'x'.repeat(1024 * 1024 + 1);
-		const result = await callWebhook(trigger, { rawBody, headers: { authorization: 'Bearer dev-token-123' } }, { credentials });
-		expect(result.status).toBe(413);
+		const result = await callWebhook(
+			trigger,
+			{ rawBody, headers: { authorization: 'Bearer dev-token-123' } },
+			{ credentials },
+		);
+		expect(result.status).toBe(400);
 		expect(result.workflowData).toBeUndefined();
+		expect(JSON.stringify(result.responseBody)).toMatch(/exceeds 1024 KB/);
 	});
 
 	it('filters by status and labels, and drops extra replica labels', async () => {
@@ -70,7 +115,12 @@ describe('Alertmanager Trigger (node)', () => {
 		const filtered = await callWebhook(
 			trigger,
 			{ body: deliveries[0].body, headers: deliveries[0].headers },
-			{ credentials, parameters: { options: { labelFilters: 'pod="checkout-6f7b9c-x2k4p"', replicaLabels: 'x' } } },
+			{
+				credentials,
+				parameters: {
+					options: { labelFilters: 'pod="checkout-6f7b9c-x2k4p"', replicaLabels: 'x' },
+				},
+			},
 		);
 		const items = filtered.workflowData![0];
 		expect(items).toHaveLength(2);
@@ -79,12 +129,21 @@ describe('Alertmanager Trigger (node)', () => {
 
 	it('adds the truncation warning to every item', async () => {
 		const truncated = deliveries.find((d) => (d.body.truncatedAlerts as number) > 0)!;
-		const result = await callWebhook(trigger, { body: truncated.body, headers: truncated.headers }, { credentials });
-		for (const item of result.workflowData![0]) expect((item.json.warnings as string[])[0]).toMatch(/truncated/);
+		const result = await callWebhook(
+			trigger,
+			{ body: truncated.body, headers: truncated.headers },
+			{ credentials },
+		);
+		for (const item of result.workflowData![0])
+			expect((item.json.warnings as string[])[0]).toMatch(/truncated/);
 	});
 
 	it('works without authentication when set to None', async () => {
-		const result = await callWebhook(trigger, { body: deliveries[0].body }, { parameters: { authentication: 'none' } });
+		const result = await callWebhook(
+			trigger,
+			{ body: deliveries[0].body },
+			{ parameters: { authentication: 'none' } },
+		);
 		expect(result.workflowData![0]).toHaveLength(3);
 	});
 });

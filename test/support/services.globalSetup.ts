@@ -8,7 +8,11 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127
 
 export default async function checkServices(): Promise<void> {
 	const problems: string[] = [];
-	const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+	const redis = new Redis(REDIS_URL, {
+		lazyConnect: true,
+		maxRetriesPerRequest: 0,
+		retryStrategy: () => null,
+	});
 	try {
 		await redis.connect();
 		await redis.ping();

@@ -23,7 +23,15 @@ const deliveries = JSON.parse(
 describe('labelSetFingerprint', () => {
 	it.each([
 		[{ alertname: 'HighLatency', service: 'api', severity: 'critical' }, '6a4f37c34a2d1e4b'],
-		[{ alertname: 'KubePodCrashLooping', namespace: 'prod', pod: 'web-7d4b9c-x2x9z', severity: 'warning' }, '8980488afc449705'],
+		[
+			{
+				alertname: 'KubePodCrashLooping',
+				namespace: 'prod',
+				pod: 'web-7d4b9c-x2x9z',
+				severity: 'warning',
+			},
+			'8980488afc449705',
+		],
 		[{ alertname: 'Watchdog' }, '003b0a0f7d3fa569'],
 		[{}, 'cbf29ce484222325'],
 		[{ a: 'b' }, 'd2b371819297f98a'],
@@ -36,7 +44,10 @@ describe('labelSetFingerprint', () => {
 	it('reproduces every fingerprint a real Alertmanager sent in the recorded deliveries', () => {
 		let checked = 0;
 		for (const delivery of deliveries) {
-			for (const alert of delivery.body.alerts as Array<{ labels: Record<string, string>; fingerprint: string }>) {
+			for (const alert of delivery.body.alerts as Array<{
+				labels: Record<string, string>;
+				fingerprint: string;
+			}>) {
 				expect(labelSetFingerprint(alert.labels)).toBe(alert.fingerprint);
 				checked++;
 			}
@@ -56,7 +67,10 @@ describe('labelSetFingerprint', () => {
 
 const safe = fc.constantFrom(...'bcdfghjklmnpqrstvwxz2456789'.split(''));
 const dnsLabel = fc
-	.array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')), { minLength: 1, maxLength: 12 })
+	.array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')), {
+		minLength: 1,
+		maxLength: 12,
+	})
 	.map((c) => c.join(''))
 	.filter((s) => /^[a-z]/.test(s));
 const workloadName = fc.array(dnsLabel, { minLength: 1, maxLength: 4 }).map((p) => p.join('-'));
@@ -77,12 +91,19 @@ describe('workload', () => {
 
 	it('maps StatefulSet and DaemonSet pods to their controller', () => {
 		// A controller whose own last segment looks like a pod-template-hash is ambiguous by nature
-		const notHashLike = workloadName.filter((n) => !/-[a-z0-9]{6,10}$/.test(n) || /[aeiou][^-]*$/.test(n));
+		const notHashLike = workloadName.filter(
+			(n) => !/-[a-z0-9]{6,10}$/.test(n) || /[aeiou][^-]*$/.test(n),
+		);
 		fc.assert(
-			fc.property(notHashLike, fc.nat(500), fc.array(safe, { minLength: 5, maxLength: 5 }), (name, ordinal, suffix) => {
-				expect(workloadFromPodName(`${name}-${ordinal}`)).toBe(name);
-				expect(workloadFromPodName(`${name}-${suffix.join('')}`)).toBe(name);
-			}),
+			fc.property(
+				notHashLike,
+				fc.nat(500),
+				fc.array(safe, { minLength: 5, maxLength: 5 }),
+				(name, ordinal, suffix) => {
+					expect(workloadFromPodName(`${name}-${ordinal}`)).toBe(name);
+					expect(workloadFromPodName(`${name}-${suffix.join('')}`)).toBe(name);
+				},
+			),
 		);
 	});
 
@@ -104,7 +125,13 @@ describe('workload', () => {
 
 describe('signature and anomaly_key', () => {
 	it('hashes the canonical JSON like the seed (Python json.dumps sort_keys)', () => {
-		const sig = signatureFromLabels({ alertname: 'A', namespace: 'n', deployment: 'w', container: 'c', reason: 'OOMKilled' });
+		const sig = signatureFromLabels({
+			alertname: 'A',
+			namespace: 'n',
+			deployment: 'w',
+			container: 'c',
+			reason: 'OOMKilled',
+		});
 		expect(canonicalSignatureJson(sig)).toBe(
 			'{"alert_name": "A", "container": "c", "error_type": "OOMKilled", "namespace": "n", "workload": "w"}',
 		);
@@ -122,10 +149,18 @@ describe('signature and anomaly_key', () => {
 				(labels, replica, instance) => {
 					const body = (extra: Record<string, string>) => ({
 						version: '4',
-						alerts: [{ status: 'firing', labels: { ...labels, ...extra }, startsAt: '2026-01-01T00:00:00Z' }],
+						alerts: [
+							{
+								status: 'firing',
+								labels: { ...labels, ...extra },
+								startsAt: '2026-01-01T00:00:00Z',
+							},
+						],
 					});
 					const [a] = parseAlertmanagerWebhook(body({}));
-					const [b] = parseAlertmanagerWebhook(body({ prometheus_replica: replica, instance, pod: `${labels.deployment}-0` }));
+					const [b] = parseAlertmanagerWebhook(
+						body({ prometheus_replica: replica, instance, pod: `${labels.deployment}-0` }),
+					);
 					expect(b.anomaly_key).toBe(a.anomaly_key);
 				},
 			),
@@ -146,7 +181,13 @@ describe('parseAlertmanagerWebhook', () => {
 			externalURL: 'http://vm:19093',
 			fingerprint: '97a67da4a58ea011',
 			workload: 'checkout',
-			signature: { alert_name: 'KubePodNotReady', namespace: 'payments', workload: 'checkout', container: 'checkout', error_type: 'CrashLoopBackOff' },
+			signature: {
+				alert_name: 'KubePodNotReady',
+				namespace: 'payments',
+				workload: 'checkout',
+				container: 'checkout',
+				error_type: 'CrashLoopBackOff',
+			},
 		});
 		expect(first.dedupedLabels).not.toHaveProperty('prometheus_replica');
 		expect(new Set(items.map((i) => i.anomaly_key)).size).toBe(1);
@@ -158,7 +199,9 @@ describe('parseAlertmanagerWebhook', () => {
 
 	it('the recorded deliveries hold 2 occurrences of the crash-looping Deployment', () => {
 		const all = deliveries.flatMap((d) => parseAlertmanagerWebhook(d.body));
-		const crash = all.filter((a) => a.labels.alertname === 'KubePodNotReady' && a.status === 'firing');
+		const crash = all.filter(
+			(a) => a.labels.alertname === 'KubePodNotReady' && a.status === 'firing',
+		);
 		expect(new Set(crash.map((a) => a.anomaly_key)).size).toBe(1);
 		expect(new Set(crash.map((a) => a.occurrence_id)).size).toBe(2);
 	});
@@ -181,11 +224,37 @@ describe('parseAlertmanagerWebhook', () => {
 		['not an object', 'junk', 'body'],
 		['wrong version', { version: '3', alerts: [] }, 'version'],
 		['alerts not a list', { version: '4', alerts: {} }, 'alerts'],
-		['alert without labels', { version: '4', alerts: [{ status: 'firing', startsAt: '2026-01-01T00:00:00Z' }] }, 'alerts[0].labels'],
-		['alert without startsAt', { version: '4', alerts: [{ status: 'firing', labels: { a: 'b' } }] }, 'alerts[0].startsAt'],
-		['bad status', { version: '4', alerts: [{ status: 'x', labels: { a: 'b' }, startsAt: '2026-01-01T00:00:00Z' }] }, 'alerts[0].status'],
-		['label not a string', { version: '4', alerts: [{ status: 'firing', labels: { a: 1 }, startsAt: '2026-01-01T00:00:00Z' }] }, 'alerts[0].labels.a'],
-		['bad startsAt', { version: '4', alerts: [{ status: 'firing', labels: { a: 'b' }, startsAt: 'yesterday' }] }, 'alerts[0].startsAt'],
+		[
+			'alert without labels',
+			{ version: '4', alerts: [{ status: 'firing', startsAt: '2026-01-01T00:00:00Z' }] },
+			'alerts[0].labels',
+		],
+		[
+			'alert without startsAt',
+			{ version: '4', alerts: [{ status: 'firing', labels: { a: 'b' } }] },
+			'alerts[0].startsAt',
+		],
+		[
+			'bad status',
+			{
+				version: '4',
+				alerts: [{ status: 'x', labels: { a: 'b' }, startsAt: '2026-01-01T00:00:00Z' }],
+			},
+			'alerts[0].status',
+		],
+		[
+			'label not a string',
+			{
+				version: '4',
+				alerts: [{ status: 'firing', labels: { a: 1 }, startsAt: '2026-01-01T00:00:00Z' }],
+			},
+			'alerts[0].labels.a',
+		],
+		[
+			'bad startsAt',
+			{ version: '4', alerts: [{ status: 'firing', labels: { a: 'b' }, startsAt: 'yesterday' }] },
+			'alerts[0].startsAt',
+		],
 	])('rejects %s naming the field', (_name, body, field) => {
 		try {
 			parseAlertmanagerWebhook(body);
@@ -212,11 +281,15 @@ describe('parseAlertmanagerWebhook', () => {
 
 describe('label filters and receiver auth', () => {
 	it('parses Alertmanager matchers and applies them', () => {
-		const m = parseLabelMatchers('severity=~"critical|warning", namespace!="kube-system"\nteam="a,b"');
+		const m = parseLabelMatchers(
+			'severity=~"critical|warning", namespace!="kube-system"\nteam="a,b"',
+		);
 		expect(m).toHaveLength(3);
 		expect(matchesLabels({ severity: 'critical', namespace: 'x', team: 'a,b' }, m)).toBe(true);
 		expect(matchesLabels({ severity: 'info', namespace: 'x', team: 'a,b' }, m)).toBe(false);
-		expect(matchesLabels({ severity: 'critical', namespace: 'kube-system', team: 'a,b' }, m)).toBe(false);
+		expect(matchesLabels({ severity: 'critical', namespace: 'kube-system', team: 'a,b' }, m)).toBe(
+			false,
+		);
 		expect(() => parseLabelMatchers('sev~~x')).toThrow(/not a label matcher/);
 		expect(parseLabelMatchers('')).toEqual([]);
 	});

@@ -1,0 +1,91 @@
+// Lua scripts of the Redis anomaly store. Each runs atomically for one anomaly_key; all keys of
+// one anomaly_key share a hash tag ({key}) so the scripts also work on Redis Cluster.
+//
+// Keys per anomaly_key:  occ      sorted set  occurrence_id → startsAt (ms): the timeline
+//                        meta     hash        first_seen, last_seen, repair_count,
+//                                             restart_count, fix_at, fix_description
+//                        outcomes list        repair outcomes as JSON, newest first (capped)
+//                        ids      hash        outcome_id → 1 for the outcomes in the list
+
+/** Lua: the snapshot fields, shared by the record and frequency scripts (windows in ARGV[1..4]). */
+const SNAPSHOT = `
+local occ, meta = KEYS[1], KEYS[2]
+local c1 = redis.call('ZCOUNT', occ, ARGV[1], '+inf')
+local c24 = redis.call('ZCOUNT', occ, ARGV[2], '+inf')
+local c7 = redis.call('ZCOUNT', occ, ARGV[3], '+inf')
+local c30 = redis.call('ZCOUNT', occ, ARGV[4], '+inf')
+local m = redis.call('HMGET', meta, 'first_seen', 'last_seen', 'repair_count', 'restart_count', 'fix_at', 'fix_description')
+local recurred = 0
+if m[5] and redis.call('ZCOUNT', occ, '(' .. m[5], '+inf') > 0 then recurred = 1 end
+local out = {c1, c24, c7, c30, m[1] or '', m[2] or '', m[3] or '0', m[4] or '0', m[5] or '', m[6] or '', recurred}
+`;
+
+/**
+ * Record occurrences of one key. KEYS: occ, meta, outcomes, ids. ARGV: window starts (1h, 24h,
+ * 7d, 30d), cutoff, occurrence TTL ms, state TTL ms, then (occurrence_id, startsAt ms) pairs.
+ * Returns the snapshot before the writes, then 1/0 per occurrence (new/already recorded).
+ */
+export const RECORD_OCCURRENCES = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
+${SNAPSHOT}
+local first, last = tonumber(m[1]), tonumber(m[2])
+local any = false
+for i = 8, #ARGV, 2 do
+  local at = tonumber(ARGV[i + 1])
+  local added = redis.call('ZADD', occ, 'NX', at, ARGV[i])
+  out[#out + 1] = added
+  if added == 1 then
+    any = true
+    if not first or at < first then first = at end
+    if not last or at > last then last = at end
+  end
+end
+if any then
+  redis.call('HSET', meta, 'first_seen', string.format('%.0f', first), 'last_seen', string.format('%.0f', last))
+  redis.call('PEXPIRE', occ, ARGV[6])
+  for k = 2, 4 do redis.call('PEXPIRE', KEYS[k], ARGV[7]) end
+end
+return out
+`;
+
+/** The snapshot of one key, read-only. KEYS: occ, meta. ARGV: window starts. */
+export const FREQUENCY = `${SNAPSHOT}
+return out
+`;
+
+/**
+ * Append repair outcomes of one key. KEYS: occ, meta, outcomes, ids. ARGV: cap, state TTL ms,
+ * then (outcome_id or '', entry JSON, 1 if a restart action) triples. Returns 1/0 per outcome
+ * (recorded/duplicate outcome_id). Entries dropped by the cap leave the counters and ids too.
+ */
+export const RECORD_OUTCOMES = `
+local meta, list, ids = KEYS[2], KEYS[3], KEYS[4]
+local cap = tonumber(ARGV[1])
+local out = {}
+for i = 3, #ARGV, 3 do
+  local id = ARGV[i]
+  if id ~= '' and redis.call('HSETNX', ids, id, '1') == 0 then
+    out[#out + 1] = 0
+  else
+    redis.call('LPUSH', list, ARGV[i + 1])
+    redis.call('HINCRBY', meta, 'repair_count', 1)
+    if ARGV[i + 2] == '1' then redis.call('HINCRBY', meta, 'restart_count', 1) end
+    while redis.call('LLEN', list) > cap do
+      local old = cjson.decode(redis.call('RPOP', list))
+      redis.call('HINCRBY', meta, 'repair_count', -1)
+      if old.r == 1 then redis.call('HINCRBY', meta, 'restart_count', -1) end
+      if old.id ~= '' then redis.call('HDEL', ids, old.id) end
+    end
+    out[#out + 1] = 1
+  end
+end
+for k = 2, 4 do redis.call('PEXPIRE', KEYS[k], ARGV[2]) end
+return out
+`;
+
+/** Mark a permanent fix. KEYS: occ, meta, outcomes, ids. ARGV: at ms, description, state TTL ms. */
+export const MARK_PERMANENT_FIX = `
+redis.call('HSET', KEYS[2], 'fix_at', ARGV[1], 'fix_description', ARGV[2])
+for k = 2, 4 do redis.call('PEXPIRE', KEYS[k], ARGV[3]) end
+return tonumber(ARGV[1])
+`;

@@ -1,0 +1,238 @@
+// The anomaly store on Redis: every operation is one pipeline of EVALSHA calls (one per
+// anomaly_key, each atomic), so a batch of items costs one round trip.
+import type Redis from 'ioredis';
+
+import { redisAddress, redisClient, redisFailure, type RedisConnection } from '../store';
+import type { KeySnapshot, KeyWrite } from './frequency';
+import type { OccurrenceInput } from './occurrence';
+import { isRestartAction, type RepairOutcome, type RepairOutcomeInput } from './repairs';
+import { FREQUENCY, MARK_PERMANENT_FIX, RECORD_OCCURRENCES, RECORD_OUTCOMES } from './redisScripts';
+import type { AnomalyStore, PermanentFixMark, RecordOptions } from './store';
+import { DAY_MS, OUTCOME_HISTORY_LIMIT, WINDOWS } from './windows';
+
+export interface RedisAnomalyOptions {
+	/** Prefix of every key this store writes; default `aiops:`. */
+	prefix?: string;
+	/** Days occurrences are kept (their key's TTL follows); default 30. */
+	retentionDays?: number;
+}
+
+type ScriptName =
+	| 'aiopsRecordOccurrences1'
+	| 'aiopsFrequency1'
+	| 'aiopsRecordOutcomes1'
+	| 'aiopsMarkFix1';
+const SCRIPTS: Record<ScriptName, { lua: string; keys: number; readOnly?: boolean }> = {
+	aiopsRecordOccurrences1: { lua: RECORD_OCCURRENCES, keys: 4 },
+	aiopsFrequency1: { lua: FREQUENCY, keys: 2, readOnly: true },
+	aiopsRecordOutcomes1: { lua: RECORD_OUTCOMES, keys: 4 },
+	aiopsMarkFix1: { lua: MARK_PERMANENT_FIX, keys: 4 },
+};
+
+type ScriptPipeline = Record<ScriptName, (...args: (string | number)[]) => unknown> & {
+	exec(): Promise<[Error | null, unknown][] | null>;
+};
+
+/** Registers the scripts on a (shared) client once; ioredis sends EVALSHA, EVAL when unknown. */
+function withScripts(client: Redis): Redis {
+	for (const [name, s] of Object.entries(SCRIPTS)) {
+		if (!(name in client))
+			client.defineCommand(name, { lua: s.lua, numberOfKeys: s.keys, readOnly: s.readOnly });
+	}
+	return client;
+}
+
+function parseSnapshot(reply: (string | number | null)[]): KeySnapshot {
+	const num = (v: unknown) => Number(v ?? 0);
+	const ms = (v: unknown) => (v === '' || v === null || v === undefined ? null : Number(v));
+	return {
+		counts: [num(reply[0]), num(reply[1]), num(reply[2]), num(reply[3])],
+		first_seen: ms(reply[4]),
+		last_seen: ms(reply[5]),
+		repair_count: num(reply[6]),
+		restart_count: num(reply[7]),
+		permanent_fix_at: ms(reply[8]),
+		permanent_fix_description: reply[9] === '' || reply[9] === null ? null : String(reply[9]),
+		recurred_after_fix: num(reply[10]) === 1,
+	};
+}
+const SNAPSHOT_FIELDS = 11;
+
+interface OutcomeEntry {
+	id: string;
+	a: string;
+	s: 0 | 1;
+	t: number;
+	d: unknown;
+	r: 0 | 1;
+}
+
+export class RedisAnomalyStore implements AnomalyStore {
+	readonly description: string;
+	private readonly prefix: string;
+	private readonly occurrenceTtlMs: number;
+	private readonly stateTtlMs: number;
+
+	constructor(
+		private readonly connection: RedisConnection,
+		options: RedisAnomalyOptions = {},
+	) {
+		this.description = `Redis at ${redisAddress(connection)}`;
+		this.prefix = options.prefix ?? 'aiops:';
+		const retention = (options.retentionDays ?? 30) * DAY_MS;
+		// Occurrences age out by score anyway; the rest of a key's state is forgotten 90 days
+		// after the key was last written.
+		this.occurrenceTtlMs = retention + DAY_MS;
+		this.stateTtlMs = retention + 90 * DAY_MS;
+	}
+
+	private keys(anomalyKey: string): string[] {
+		const base = `${this.prefix}anomaly:{${anomalyKey}}:`;
+		return [`${base}occ`, `${base}meta`, `${base}outcomes`, `${base}ids`];
+	}
+
+	/**
+	 * Runs one pipeline of `count` commands; per command its reply or a StoreUnavailableError.
+	 * A failure before anything was sent (no connection) fails every command.
+	 */
+	private async run(count: number, fill: (p: ScriptPipeline) => void): Promise<unknown[]> {
+		let client: Redis | undefined;
+		try {
+			client = withScripts(await redisClient(this.connection));
+			const pipeline = client.pipeline() as unknown as ScriptPipeline;
+			fill(pipeline);
+			const results = (await pipeline.exec()) ?? [];
+			return Array.from({ length: count }, (_, i) => {
+				const [error, reply] = results[i] ?? [new Error('no reply'), null];
+				return error ? redisFailure(client, this.connection, error) : reply;
+			});
+		} catch (error) {
+			const failure = redisFailure(client, this.connection, error);
+			return Array.from({ length: count }, () => failure);
+		}
+	}
+
+	private windowStarts(now: number): number[] {
+		return WINDOWS.map((w) => now - w.ms);
+	}
+
+	async recordOccurrences(
+		byKey: Map<string, OccurrenceInput[]>,
+		opts: RecordOptions,
+	): Promise<Map<string, KeyWrite | Error>> {
+		const keys = [...byKey.keys()];
+		const starts = this.windowStarts(opts.now);
+		const replies = await this.run(keys.length, (p) => {
+			for (const key of keys) {
+				const args: (string | number)[] = [
+					...this.keys(key),
+					...starts,
+					opts.cutoff,
+					this.occurrenceTtlMs,
+					this.stateTtlMs,
+				];
+				for (const o of byKey.get(key)!) args.push(o.occurrence_id, o.at);
+				p.aiopsRecordOccurrences1(...args);
+			}
+		});
+		const out = new Map<string, KeyWrite | Error>();
+		keys.forEach((key, i) => {
+			const reply = replies[i];
+			if (reply instanceof Error) {
+				out.set(key, reply);
+				return;
+			}
+			const values = reply as (string | number)[];
+			out.set(key, {
+				before: parseSnapshot(values),
+				added: values.slice(SNAPSHOT_FIELDS).map((v) => Number(v) === 1),
+			});
+		});
+		return out;
+	}
+
+	async snapshots(keys: string[], now: number): Promise<Map<string, KeySnapshot | Error>> {
+		const starts = this.windowStarts(now);
+		const replies = await this.run(keys.length, (p) => {
+			for (const key of keys) p.aiopsFrequency1(...this.keys(key).slice(0, 2), ...starts);
+		});
+		return new Map(
+			keys.map((key, i) => {
+				const reply = replies[i];
+				return [key, reply instanceof Error ? reply : parseSnapshot(reply as (string | number)[])];
+			}),
+		);
+	}
+
+	async recordOutcomes(outcomes: RepairOutcomeInput[]): Promise<(boolean | Error)[]> {
+		const byKey = new Map<string, number[]>();
+		outcomes.forEach((o, i) => {
+			const list = byKey.get(o.anomaly_key) ?? [];
+			list.push(i);
+			byKey.set(o.anomaly_key, list);
+		});
+		const keys = [...byKey.keys()];
+		const replies = await this.run(keys.length, (p) => {
+			for (const key of keys) {
+				const args: (string | number)[] = [
+					...this.keys(key),
+					OUTCOME_HISTORY_LIMIT,
+					this.stateTtlMs,
+				];
+				for (const i of byKey.get(key)!) {
+					const o = outcomes[i];
+					const restart = isRestartAction(o.action) ? 1 : 0;
+					const entry: OutcomeEntry = {
+						id: o.outcome_id ?? '',
+						a: o.action,
+						s: o.success ? 1 : 0,
+						t: o.at,
+						d: o.details ?? null,
+						r: restart,
+					};
+					args.push(entry.id, JSON.stringify(entry), restart);
+				}
+				p.aiopsRecordOutcomes1(...args);
+			}
+		});
+		const out: (boolean | Error)[] = new Array(outcomes.length);
+		keys.forEach((key, k) => {
+			const reply = replies[k];
+			byKey.get(key)!.forEach((i, j) => {
+				out[i] = reply instanceof Error ? reply : Number((reply as number[])[j]) === 1;
+			});
+		});
+		return out;
+	}
+
+	async outcomeHistory(keys: string[]): Promise<Map<string, RepairOutcome[] | Error>> {
+		const replies = await this.run(keys.length, (p) => {
+			for (const key of keys) (p as unknown as Redis).lrange(this.keys(key)[2], 0, -1);
+		});
+		return new Map<string, RepairOutcome[] | Error>(
+			keys.map((key, i): [string, RepairOutcome[] | Error] => {
+				const reply = replies[i];
+				if (reply instanceof Error) return [key, reply];
+				const history = (reply as string[]).map((raw): RepairOutcome => {
+					const e = JSON.parse(raw) as OutcomeEntry;
+					return {
+						action: e.a,
+						success: e.s === 1,
+						at: new Date(e.t).toISOString(),
+						outcome_id: e.id || null,
+						details: e.d ?? null,
+					};
+				});
+				return [key, history];
+			}),
+		);
+	}
+
+	async markPermanentFix(marks: PermanentFixMark[]): Promise<(number | Error)[]> {
+		const replies = await this.run(marks.length, (p) => {
+			for (const m of marks)
+				p.aiopsMarkFix1(...this.keys(m.anomaly_key), m.at, m.description, this.stateTtlMs);
+		});
+		return replies.map((r) => (r instanceof Error ? r : Number(r)));
+	}
+}

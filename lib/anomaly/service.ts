@@ -1,0 +1,205 @@
+// The operations of Record Anomaly over any AnomalyStore, item by item: what each input item
+// becomes (a record, a pass-through, or an error naming the field and the item).
+import { InvalidInputError } from '../errors';
+import { validateThresholds, type EscalationThresholds } from './escalation';
+import {
+	frequencyStats,
+	sequenceBatch,
+	uniqueOccurrences,
+	type FrequencyStats,
+	type KeyWrite,
+	type OccurrenceRecord,
+} from './frequency';
+import { anomalyKeyOf, classifyItem, type OccurrenceInput } from './occurrence';
+import {
+	actionStats,
+	checkAction,
+	validateSkipGate,
+	type ActionCheck,
+	type ActionStats,
+	type RepairOutcomeInput,
+	type SkipGate,
+} from './repairs';
+import type { AnomalyStore } from './store';
+import { DAY_MS } from './windows';
+
+export type Outcome<T> = { ok: T } | { error: Error };
+
+export type OccurrenceOutcome = Outcome<OccurrenceRecord> | { resolved: true };
+
+export interface RecordOccurrenceOptions {
+	/** ms since the epoch (the clock); default Date.now(). */
+	now?: number;
+	retentionDays: number;
+	thresholds: EscalationThresholds;
+}
+
+export function validateRetentionDays(days: number): number {
+	if (!(Number.isFinite(days) && days >= 1)) {
+		throw new InvalidInputError(`retention must be at least 1 day, got ${days}`, 'retentionDays');
+	}
+	return days;
+}
+
+/**
+ * Records the firing items of a batch as occurrences, one store round trip for all of them.
+ * Resolved items come back as `{ resolved: true }` (never counted); invalid items as errors.
+ */
+export async function recordOccurrences(
+	store: AnomalyStore,
+	items: Record<string, unknown>[],
+	options: RecordOccurrenceOptions,
+): Promise<OccurrenceOutcome[]> {
+	const thresholds = validateThresholds(options.thresholds);
+	const now = options.now ?? Date.now();
+	const cutoff = now - validateRetentionDays(options.retentionDays) * DAY_MS;
+	const outcomes: OccurrenceOutcome[] = new Array(items.length);
+	const batch: OccurrenceInput[] = [];
+	const positions: number[] = [];
+	items.forEach((json, i) => {
+		try {
+			const c = classifyItem(json, i);
+			if (c.kind === 'resolved') outcomes[i] = { resolved: true };
+			else {
+				batch.push(c.occurrence);
+				positions.push(i);
+			}
+		} catch (error) {
+			outcomes[i] = { error: error as Error };
+		}
+	});
+	if (batch.length === 0) return outcomes;
+
+	const writes = await store.recordOccurrences(uniqueOccurrences(batch, cutoff), { now, cutoff });
+	const ok = new Map<string, KeyWrite>();
+	for (const [key, w] of writes) if (!(w instanceof Error)) ok.set(key, w);
+	const recordable = batch.filter((o) => ok.has(o.anomaly_key));
+	const records = sequenceBatch(recordable, ok, { now, cutoff, thresholds });
+	let r = 0;
+	batch.forEach((o, j) => {
+		const w = writes.get(o.anomaly_key);
+		outcomes[positions[j]] =
+			w instanceof Error || !w ? { error: w ?? new Error('no result') } : { ok: records[r++] };
+	});
+	return outcomes;
+}
+
+/** Current frequency of each item's key, nothing recorded. */
+export async function getFrequencies(
+	store: AnomalyStore,
+	keys: string[],
+	options: { now?: number; thresholds: EscalationThresholds },
+): Promise<Outcome<FrequencyStats>[]> {
+	const thresholds = validateThresholds(options.thresholds);
+	const snapshots = await store.snapshots([...new Set(keys)], options.now ?? Date.now());
+	return keys.map((key) => {
+		const s = snapshots.get(key)!;
+		return s instanceof Error ? { error: s } : { ok: frequencyStats(key, s, thresholds) };
+	});
+}
+
+export interface RecordedOutcome {
+	anomaly_key: string;
+	action: string;
+	success: boolean;
+	outcome_id: string | null;
+	recorded_at: string;
+	/** false: this outcome_id was recorded before, nothing changed */
+	recorded: boolean;
+	duplicate: boolean;
+}
+
+export async function recordRepairOutcomes(
+	store: AnomalyStore,
+	inputs: RepairOutcomeInput[],
+): Promise<Outcome<RecordedOutcome>[]> {
+	const results = await store.recordOutcomes(inputs);
+	return inputs.map((o, i) => {
+		const r = results[i];
+		if (r instanceof Error) return { error: r };
+		return {
+			ok: {
+				anomaly_key: o.anomaly_key,
+				action: o.action,
+				success: o.success,
+				outcome_id: o.outcome_id ?? null,
+				recorded_at: new Date(o.at).toISOString(),
+				recorded: r,
+				duplicate: !r,
+			},
+		};
+	});
+}
+
+export interface RepairStats {
+	anomaly_key: string;
+	/** outcomes in the retained history (the newest 100 of the key) */
+	total: number;
+	successes: number;
+	success_rate: number;
+	actions: Record<string, ActionStats>;
+}
+
+export async function getRepairStats(
+	store: AnomalyStore,
+	keys: string[],
+): Promise<Outcome<RepairStats>[]> {
+	const histories = await store.outcomeHistory([...new Set(keys)]);
+	return keys.map((key) => {
+		const h = histories.get(key)!;
+		if (h instanceof Error) return { error: h };
+		const successes = h.filter((o) => o.success).length;
+		return {
+			ok: {
+				anomaly_key: key,
+				total: h.length,
+				successes,
+				success_rate: h.length ? successes / h.length : 0,
+				actions: actionStats(h),
+			},
+		};
+	});
+}
+
+export async function checkActions(
+	store: AnomalyStore,
+	requests: { anomaly_key: string; action: string }[],
+	gate: SkipGate,
+): Promise<Outcome<ActionCheck>[]> {
+	validateSkipGate(gate);
+	const histories = await store.outcomeHistory([...new Set(requests.map((r) => r.anomaly_key))]);
+	return requests.map((r) => {
+		const h = histories.get(r.anomaly_key)!;
+		return h instanceof Error
+			? { error: h }
+			: { ok: checkAction(r.anomaly_key, r.action, h, gate) };
+	});
+}
+
+export interface PermanentFix {
+	anomaly_key: string;
+	description: string;
+	marked_at: string;
+}
+
+export async function markPermanentFixes(
+	store: AnomalyStore,
+	marks: { anomaly_key: string; description: string }[],
+	now = Date.now(),
+): Promise<Outcome<PermanentFix>[]> {
+	const results = await store.markPermanentFix(marks.map((m) => ({ ...m, at: now })));
+	return marks.map((m, i) => {
+		const r = results[i];
+		return r instanceof Error
+			? { error: r }
+			: {
+					ok: {
+						anomaly_key: m.anomaly_key,
+						description: m.description,
+						marked_at: new Date(r).toISOString(),
+					},
+				};
+	});
+}
+
+export { anomalyKeyOf };

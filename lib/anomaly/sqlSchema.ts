@@ -1,0 +1,131 @@
+// Tables and functions of the SQL anomaly store (Postgres and embedded PGlite alike). Times
+// are epoch milliseconds (bigint): exact, and the same numbers the Redis store keeps.
+import type { Migration } from '../store';
+
+export const ANOMALY_COMPONENT = 'anomaly';
+
+export const ANOMALY_MIGRATIONS: Migration[] = [
+	{
+		version: 1,
+		name: 'anomalies, occurrences, repair outcomes',
+		statements: (s) => [
+			`create table "${s}".anomalies (
+				anomaly_key text primary key,
+				first_ms bigint,
+				last_ms bigint,
+				fix_ms bigint,
+				fix_description text
+			)`,
+			// One row per occurrence: the primary key is what makes a re-delivery change nothing.
+			`create table "${s}".anomaly_occurrences (
+				anomaly_key text not null,
+				occurrence_id text not null,
+				started_ms bigint not null,
+				primary key (anomaly_key, occurrence_id)
+			)`,
+			`create index anomaly_occurrences_key_time on "${s}".anomaly_occurrences (anomaly_key, started_ms)`,
+			`create index anomaly_occurrences_time on "${s}".anomaly_occurrences (started_ms)`,
+			`create table "${s}".anomaly_outcomes (
+				anomaly_key text not null,
+				seq bigint generated always as identity,
+				outcome_id text,
+				action text not null,
+				success boolean not null,
+				details jsonb,
+				recorded_ms bigint not null,
+				primary key (anomaly_key, seq)
+			)`,
+			`create unique index anomaly_outcomes_id on "${s}".anomaly_outcomes (anomaly_key, outcome_id) where outcome_id is not null`,
+			// Records a batch: per key (in the caller's order, the same total order for every
+			// caller, so concurrent batches cannot deadlock) it takes the key's row lock first, so
+			// the counts it reads next include every batch committed before — the snapshot and
+			// the writes are one atomic step per key, as in the Redis script.
+			`create function "${s}".record_occurrences(
+				p_keys text[], p_counts int[], p_ids text[], p_ats bigint[], p_starts bigint[], p_cutoff bigint
+			) returns table (
+				r_key text, r_added text[], r_c1 int, r_c24 int, r_c7 int, r_c30 int,
+				r_first bigint, r_last bigint, r_repairs int, r_restarts int,
+				r_fix bigint, r_fix_description text, r_recurred boolean
+			) language plpgsql as $fn$
+			declare
+				i int;
+				lo int := 1;
+				k text;
+				new_min bigint;
+				new_max bigint;
+			begin
+				-- retention for keys not seen lately, a bounded slice per call
+				delete from "${s}".anomaly_occurrences o where o.ctid = any(array(
+					select x.ctid from "${s}".anomaly_occurrences x where x.started_ms < p_cutoff
+					limit 500 for update skip locked));
+				for i in 1 .. coalesce(array_length(p_keys, 1), 0) loop
+					k := p_keys[i];
+					insert into "${s}".anomalies as a (anomaly_key) values (k)
+						on conflict (anomaly_key) do update set anomaly_key = excluded.anomaly_key;
+					delete from "${s}".anomaly_occurrences o where o.anomaly_key = k and o.started_ms < p_cutoff;
+					r_key := k;
+					select count(*) filter (where o.started_ms >= p_starts[1])::int,
+						count(*) filter (where o.started_ms >= p_starts[2])::int,
+						count(*) filter (where o.started_ms >= p_starts[3])::int,
+						count(*) filter (where o.started_ms >= p_starts[4])::int
+						into r_c1, r_c24, r_c7, r_c30
+						from "${s}".anomaly_occurrences o where o.anomaly_key = k;
+					select a.first_ms, a.last_ms, a.fix_ms, a.fix_description
+						into r_first, r_last, r_fix, r_fix_description
+						from "${s}".anomalies a where a.anomaly_key = k;
+					select count(*)::int, count(*) filter (where r.action ~* 'restart')::int
+						into r_repairs, r_restarts
+						from "${s}".anomaly_outcomes r where r.anomaly_key = k;
+					r_recurred := r_fix is not null and exists (
+						select 1 from "${s}".anomaly_occurrences o where o.anomaly_key = k and o.started_ms > r_fix);
+					with ins as (
+						insert into "${s}".anomaly_occurrences (anomaly_key, occurrence_id, started_ms)
+						select k, u.id, u.at
+						from unnest(p_ids[lo : lo + p_counts[i] - 1], p_ats[lo : lo + p_counts[i] - 1]) as u(id, at)
+						where u.at >= p_cutoff
+						on conflict do nothing
+						returning occurrence_id, started_ms
+					)
+					select coalesce(array_agg(ins.occurrence_id), '{}'), min(ins.started_ms), max(ins.started_ms)
+						into r_added, new_min, new_max from ins;
+					if new_min is not null then
+						update "${s}".anomalies a set first_ms = least(a.first_ms, new_min), last_ms = greatest(a.last_ms, new_max)
+							where a.anomaly_key = k;
+					end if;
+					lo := lo + p_counts[i];
+					return next;
+				end loop;
+			end
+			$fn$`,
+			// Appends outcomes (input order), skipping outcome_ids already recorded for the key,
+			// and keeps the newest p_cap per key; returns the input indexes that were recorded.
+			`create function "${s}".record_outcomes(
+				p_keys text[], p_ids text[], p_actions text[], p_success boolean[], p_details text[],
+				p_ats bigint[], p_cap int
+			) returns table (r_index int) language plpgsql as $fn$
+			declare
+				k text;
+				i int;
+			begin
+				for k in select distinct u.k from unnest(p_keys) as u(k) order by 1 loop
+					insert into "${s}".anomalies as a (anomaly_key) values (k)
+						on conflict (anomaly_key) do update set anomaly_key = excluded.anomaly_key;
+					for i in 1 .. array_length(p_keys, 1) loop
+						continue when p_keys[i] <> k;
+						insert into "${s}".anomaly_outcomes (anomaly_key, outcome_id, action, success, details, recorded_ms)
+							values (k, p_ids[i], p_actions[i], p_success[i], p_details[i]::jsonb, p_ats[i])
+							on conflict (anomaly_key, outcome_id) where outcome_id is not null do nothing;
+						if found then
+							r_index := i;
+							return next;
+						end if;
+					end loop;
+					delete from "${s}".anomaly_outcomes r where r.anomaly_key = k and r.seq < (
+						select min(x.seq) from (select y.seq from "${s}".anomaly_outcomes y
+							where y.anomaly_key = k order by y.seq desc limit p_cap) x);
+				end loop;
+			end
+			$fn$`,
+		],
+	},
+];

@@ -1,0 +1,55 @@
+// What a store of anomaly state offers. Two implementations with the same behaviour: Redis
+// (redisStore.ts: one pipelined batch of Lua scripts per operation) and SQL (sqlStore.ts: one
+// statement per operation, on Postgres or the embedded PGlite). Results are per key or per
+// input so that a batch cut half-way reports which items failed.
+import type { KeySnapshot, KeyWrite } from './frequency';
+import type { OccurrenceInput } from './occurrence';
+import type { RepairOutcome, RepairOutcomeInput } from './repairs';
+
+export interface RecordOptions {
+	/** ms since the epoch: the clock the windows are evaluated at. */
+	now: number;
+	/** Occurrences that started before this (ms) are pruned and not recorded. */
+	cutoff: number;
+}
+
+export interface PermanentFixMark {
+	anomaly_key: string;
+	description: string;
+	/** ms since the epoch */
+	at: number;
+}
+
+export interface AnomalyStore {
+	/** e.g. "Redis at 127.0.0.1:6379", for messages. */
+	readonly description: string;
+	/**
+	 * Records each key's unique occurrences (uniqueOccurrences order) atomically per key: the
+	 * snapshot before the writes and which occurrences were new, or the error for that key.
+	 */
+	recordOccurrences(
+		byKey: Map<string, OccurrenceInput[]>,
+		opts: RecordOptions,
+	): Promise<Map<string, KeyWrite | Error>>;
+	/** The current snapshot of each key (nothing recorded). */
+	snapshots(keys: string[], now: number): Promise<Map<string, KeySnapshot | Error>>;
+	/** Appends outcomes (newest last in input order); per input: true recorded, false duplicate. */
+	recordOutcomes(outcomes: RepairOutcomeInput[]): Promise<(boolean | Error)[]>;
+	/** Each key's retained outcome history, newest first. */
+	outcomeHistory(keys: string[]): Promise<Map<string, RepairOutcome[] | Error>>;
+	/** Marks a permanent fix; per input: the mark's time (ms) or the error. */
+	markPermanentFix(marks: PermanentFixMark[]): Promise<(number | Error)[]>;
+}
+
+export function emptySnapshot(): KeySnapshot {
+	return {
+		counts: [0, 0, 0, 0],
+		first_seen: null,
+		last_seen: null,
+		repair_count: 0,
+		restart_count: 0,
+		permanent_fix_at: null,
+		permanent_fix_description: null,
+		recurred_after_fix: false,
+	};
+}

@@ -1,0 +1,7 @@
+export * from './embedded';
+export * from './failure';
+export * from './migrations';
+export * from './postgres';
+export * from './redis';
+export * from './shared';
+export * from './sql';

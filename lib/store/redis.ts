@@ -1,0 +1,115 @@
+// Redis connections (ioredis) from this package's Redis credential. One client per distinct
+// connection per process, shared by all nodes (see shared.ts), failing fast when Redis is down
+// instead of queueing commands forever.
+import { createHash } from 'node:crypto';
+import Redis from 'ioredis';
+
+import { guarded, storeFailure } from './failure';
+import { sharedMap } from './shared';
+
+export interface RedisConnection {
+	host: string;
+	port: number;
+	/** ACL user (Redis 6+); empty for password-only auth. */
+	user?: string;
+	password?: string;
+	/** Database number (SELECT). */
+	database?: number;
+	tls?: boolean;
+	/** Accept a certificate that does not verify (self-signed); insecure. */
+	tlsInsecure?: boolean;
+}
+
+const LAST_ERROR = '__aiopsLastConnectionError';
+
+/** A StoreUnavailableError for a failed Redis command, with the connection's last error. */
+export function redisFailure(client: Redis | undefined, c: RedisConnection, error: unknown) {
+	const last = client ? (client as unknown as Record<string, unknown>)[LAST_ERROR] : undefined;
+	const wrapped = storeFailure('Redis', redisAddress(c), error);
+	if (typeof last === 'string' && !wrapped.message.includes(last)) wrapped.message += ` (${last})`;
+	return wrapped;
+}
+
+export function redisAddress(c: RedisConnection): string {
+	return `${c.host}:${c.port}${c.database ? `/${c.database}` : ''}`;
+}
+
+function connectionKey(c: RedisConnection): string {
+	// The password is part of the identity but never kept in clear in the registry.
+	return createHash('sha256')
+		.update(
+			JSON.stringify([
+				c.host,
+				c.port,
+				c.user ?? '',
+				c.password ?? '',
+				c.database ?? 0,
+				!!c.tls,
+				!!c.tlsInsecure,
+			]),
+		)
+		.digest('hex');
+}
+
+function createClient(c: RedisConnection): Redis {
+	const client = new Redis({
+		host: c.host,
+		port: c.port,
+		username: c.user || undefined,
+		password: c.password || undefined,
+		db: c.database ?? 0,
+		tls: c.tls ? { rejectUnauthorized: !c.tlsInsecure, servername: c.host } : undefined,
+		lazyConnect: true,
+		connectTimeout: 5000,
+		// A command fails on the first disconnect instead of being replayed: our writes are
+		// idempotent by design, and the node — not the driver — decides about retries.
+		maxRetriesPerRequest: 0,
+		enableOfflineQueue: true,
+		retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+	});
+	// Without a listener ioredis prints every connection error. The last one is kept so that a
+	// command failing with "max retries" can say why the connection is down.
+	client.on('error', (error: Error) => {
+		(client as unknown as Record<string, unknown>)[LAST_ERROR] = error.message;
+	});
+	client.on('ready', () => {
+		(client as unknown as Record<string, unknown>)[LAST_ERROR] = undefined;
+	});
+	return client;
+}
+
+/** The process-wide client for this connection, connected. */
+export async function redisClient(c: RedisConnection): Promise<Redis> {
+	const clients = sharedMap<Redis>('redis-clients');
+	const key = connectionKey(c);
+	let client = clients.get(key);
+	if (!client || client.status === 'end') {
+		client = createClient(c);
+		clients.set(key, client);
+	}
+	if (client.status === 'wait') {
+		await guarded('Redis', redisAddress(c), () => client!.connect());
+	}
+	return client;
+}
+
+/** Connects and PINGs with a fresh client; for credential tests. */
+export async function testRedisConnection(c: RedisConnection): Promise<void> {
+	const client = createClient(c);
+	try {
+		await client.connect();
+		await client.ping();
+	} catch (error) {
+		throw storeFailure('Redis', redisAddress(c), error);
+	} finally {
+		client.disconnect();
+	}
+}
+
+/** Closes every shared Redis client of this process (tests, shutdown). */
+export async function closeRedisClients(): Promise<void> {
+	const clients = sharedMap<Redis>('redis-clients');
+	const all = [...clients.values()];
+	clients.clear();
+	await Promise.all(all.map((c) => c.quit().catch(() => c.disconnect())));
+}

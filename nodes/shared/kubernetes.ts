@@ -1,0 +1,61 @@
+// The Kubernetes credential as nodes use it: its data as a lib/kube credential, a client for
+// it, and the credential test every Kubernetes node offers (GET /version).
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import type { KubeClientOptions, KubeCredential } from '../../lib/kube';
+import { KubeClient, serverVersion } from '../../lib/kube';
+
+export const KUBERNETES_CREDENTIAL = 'aiopsKubernetesApi';
+
+export function kubeCredentialFrom(data: ICredentialDataDecryptedObject): KubeCredential {
+	switch (data.authentication) {
+		case 'inCluster':
+			return { mode: 'inCluster' };
+		case 'token':
+			return {
+				mode: 'token',
+				server: String(data.server ?? ''),
+				token: String(data.token ?? ''),
+				caCert: String(data.caCert ?? ''),
+				insecure: data.insecure === true,
+			};
+		default:
+			return {
+				mode: 'kubeconfig',
+				kubeconfig: String(data.kubeconfig ?? ''),
+				context: String(data.context ?? '') || undefined,
+			};
+	}
+}
+
+export async function kubeClient(
+	this: IExecuteFunctions,
+	opts: KubeClientOptions = {},
+): Promise<KubeClient> {
+	const data = await this.getCredentials(KUBERNETES_CREDENTIAL);
+	return KubeClient.fromCredential(kubeCredentialFrom(data), opts);
+}
+
+export async function kubernetesConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	try {
+		const client = KubeClient.fromCredential(kubeCredentialFrom(credential.data ?? {}), {
+			timeoutMs: 10_000,
+		});
+		const version = await serverVersion(client);
+		return {
+			status: 'OK',
+			message: `Connected to Kubernetes ${version.gitVersion} at ${client.server}`,
+		};
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+}

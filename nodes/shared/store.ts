@@ -1,0 +1,141 @@
+// How a node of this package chooses and reaches its store: the Store parameter, the Redis and
+// Postgres credentials mapped onto lib/store connections, and the credential tests. The
+// connections themselves (and every command or statement) live in lib/.
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	embeddedStore,
+	postgresStore,
+	testPostgresConnection,
+	testRedisConnection,
+	type PostgresConnection,
+	type RedisConnection,
+	type SqlStore,
+} from '../../lib/store';
+
+export type StoreChoice = 'embedded' | 'postgres' | 'redis';
+
+export const REDIS_CREDENTIAL = 'aiopsRedisApi';
+export const POSTGRES_CREDENTIAL = 'aiopsPostgresApi';
+
+export function redisConnectionFrom(data: ICredentialDataDecryptedObject): RedisConnection {
+	return {
+		host: String(data.host || 'localhost'),
+		port: Number(data.port || 6379),
+		user: data.user ? String(data.user) : undefined,
+		password: data.password ? String(data.password) : undefined,
+		database: Number(data.database || 0),
+		tls: data.ssl === true,
+		tlsInsecure: data.disableTlsVerification === true,
+	};
+}
+
+export function postgresConnectionFrom(data: ICredentialDataDecryptedObject): PostgresConnection {
+	const ssl = String(data.ssl || 'disable');
+	return {
+		host: String(data.host || 'localhost'),
+		port: Number(data.port || 5432),
+		database: String(data.database || 'postgres'),
+		user: String(data.user || 'postgres'),
+		password: data.password ? String(data.password) : undefined,
+		ssl: ssl === 'allow' || ssl === 'require' ? ssl : 'disable',
+		allowUnauthorizedCerts: data.ignoreSslIssues === true,
+		maxConnections: data.maxConnections ? Number(data.maxConnections) : undefined,
+	};
+}
+
+/** The Store parameter; `choices` lists the stores the node supports, embedded first. */
+export function storeParameter(choices: StoreChoice[]): INodeProperties {
+	const all: Record<StoreChoice, { name: string; value: StoreChoice; description: string }> = {
+		embedded: {
+			name: 'Embedded (No Server)',
+			value: 'embedded',
+			description:
+				'PGlite in the n8n user folder: nothing to install, one n8n process only (not in queue mode)',
+		},
+		postgres: {
+			name: 'Postgres',
+			value: 'postgres',
+			description: 'A Postgres database (AIOps Postgres credential)',
+		},
+		redis: {
+			name: 'Redis',
+			value: 'redis',
+			description: 'A Redis server (AIOps Redis credential)',
+		},
+	};
+	return {
+		displayName: 'Store',
+		name: 'store',
+		type: 'options',
+		noDataExpression: true,
+		options: choices.map((c) => all[c]),
+		default: 'embedded',
+		description:
+			'Where the state is kept; Redis or Postgres are required when n8n runs in queue mode',
+	};
+}
+
+// Nodes list the credentials INLINE in their description (n8n's lint reads the literal), e.g.
+//   { name: 'aiopsRedisApi', required: true, testedBy: 'aiopsRedisConnectionTest',
+//     displayOptions: { show: { store: ['redis'] } } },
+//   { name: 'aiopsPostgresApi', required: true, testedBy: 'aiopsPostgresConnectionTest',
+//     displayOptions: { show: { store: ['postgres'] } } },
+// and set `methods = { credentialTest: storeCredentialTests }`.
+
+async function testResult(
+	test: () => Promise<void>,
+	ok: string,
+): Promise<INodeCredentialTestResult> {
+	try {
+		await test();
+		return { status: 'OK', message: ok };
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+}
+
+/** `methods.credentialTest` of every node that uses a store credential. */
+export const storeCredentialTests = {
+	async aiopsRedisConnectionTest(
+		this: ICredentialTestFunctions,
+		credential: ICredentialsDecrypted,
+	): Promise<INodeCredentialTestResult> {
+		return testResult(
+			() => testRedisConnection(redisConnectionFrom(credential.data ?? {})),
+			'Connected to Redis',
+		);
+	},
+	async aiopsPostgresConnectionTest(
+		this: ICredentialTestFunctions,
+		credential: ICredentialsDecrypted,
+	): Promise<INodeCredentialTestResult> {
+		return testResult(
+			() => testPostgresConnection(postgresConnectionFrom(credential.data ?? {})),
+			'Connected to Postgres',
+		);
+	},
+};
+
+export async function redisConnection(this: IExecuteFunctions): Promise<RedisConnection> {
+	return redisConnectionFrom(await this.getCredentials(REDIS_CREDENTIAL));
+}
+
+/** The SQL store (Postgres or embedded) the node's parameters select. */
+export async function sqlStore(
+	this: IExecuteFunctions,
+	choice: StoreChoice,
+	embeddedFolderOverride?: string,
+): Promise<SqlStore> {
+	if (choice === 'postgres') {
+		return postgresStore(postgresConnectionFrom(await this.getCredentials(POSTGRES_CREDENTIAL)));
+	}
+	return embeddedStore({ folder: embeddedFolderOverride || undefined });
+}

@@ -1,0 +1,104 @@
+// Running this package in a real n8n, shared by `npm start` (scripts/start.mjs) and the e2e tests
+// (test/e2e/support/n8n.ts): the runtime from scripts/n8n-runtime.sh, the package installed the
+// way n8n's community-package installer does it, workflows imported and published by the CLI.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Node 24 + n8n 2.41.1 in the cache folder, installed on first use (several minutes). */
+export async function n8nRuntime() {
+	const { stdout } = await run('bash', [join(ROOT, 'scripts/n8n-runtime.sh')], {
+		maxBuffer: 64 << 20,
+	});
+	const vars = Object.fromEntries(
+		stdout
+			.trim()
+			.split('\n')
+			.map((l) => l.split('=', 2)),
+	);
+	return { node: vars.NODE24_BIN, n8n: vars.N8N_BIN };
+}
+
+/** `npm pack` of the built package into a temporary folder; returns the tarball path. */
+export async function packTarball() {
+	const dir = mkdtempSync(join(tmpdir(), 'aiops-pack-'));
+	const { stdout } = await run(
+		'npm',
+		['pack', '--silent', '--ignore-scripts', '--pack-destination', dir],
+		{
+			cwd: ROOT,
+		},
+	);
+	return join(dir, stdout.trim().split('\n').pop());
+}
+
+/**
+ * What n8n's CommunityPackagesService.downloadPackage does, minus the registry: extract into
+ * <userFolder>/.n8n/nodes/node_modules/<name>, drop dev/peer/optional dependencies, and record
+ * the package in <userFolder>/.n8n/nodes/package.json. n8n resolves n8n-workflow for it.
+ */
+export async function installCommunityPackage(userFolder, tarball) {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	const packageDir = join(nodesDir, 'node_modules', 'n8n-nodes-aiops');
+	mkdirSync(packageDir, { recursive: true });
+	await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+	const pkgPath = join(packageDir, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(
+		readFileSync(pkgPath, 'utf8'),
+	);
+	writeFileSync(pkgPath, JSON.stringify(pkg, null, 2));
+	writeFileSync(
+		join(nodesDir, 'package.json'),
+		JSON.stringify(
+			{ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-aiops': pkg.version } },
+			null,
+			2,
+		),
+	);
+}
+
+/** The environment n8n runs with here: its own folder and ports, no calls home. */
+export function n8nEnv({ userFolder, port, brokerPort, host = '127.0.0.1', extra = {} }) {
+	return {
+		PATH: process.env.PATH ?? '',
+		HOME: process.env.HOME ?? '',
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: host,
+		WEBHOOK_URL: `http://${host}:${port}/`,
+		N8N_EDITOR_BASE_URL: `http://${host}:${port}/`,
+		// every n8n needs its own task-runner broker port (5679 clashes between instances)
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		...extra,
+	};
+}
+
+/** Imports credentials (plain `data` is encrypted on import) and workflows, publishing each. */
+export async function importAndPublish({ runtime, env, credentials = [], workflows = [] }) {
+	const cli = (args) => run(runtime.node, [runtime.n8n, ...args], { env, maxBuffer: 64 << 20 });
+	const dir = mkdtempSync(join(tmpdir(), 'aiops-import-'));
+	if (credentials.length) {
+		const file = join(dir, 'credentials.json');
+		writeFileSync(file, JSON.stringify(credentials));
+		await cli(['import:credentials', `--input=${file}`]);
+	}
+	for (const [index, workflow] of workflows.entries()) {
+		const file = join(dir, `workflow-${index}.json`);
+		writeFileSync(file, JSON.stringify(workflow));
+		await cli(['import:workflow', `--input=${file}`]);
+		if (workflow.id) await cli(['publish:workflow', `--id=${workflow.id}`]);
+	}
+}
