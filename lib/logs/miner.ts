@@ -87,7 +87,7 @@ export interface Template {
 	clusters: number;
 }
 
-export interface LearnResult {
+export interface LineLearnResult {
 	/** the template id of the line */
 	id: string;
 	/** the line made a template that did not exist before */
@@ -183,7 +183,7 @@ export class TemplateMiner {
 	}
 
 	/** Learns one line: it joins (and maybe widens) a cluster, or starts one. */
-	learn(line: string, now = Date.now()): LearnResult {
+	learn(line: string, now = Date.now()): LineLearnResult {
 		const found = this.find(this.shapeOf(line));
 		const { shape } = found;
 		const merged: string[] = [];

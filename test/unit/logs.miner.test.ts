@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { InvalidInputError } from '../../lib/errors';
-import type { LearnResult } from '../../lib/logs/miner';
+import type { LineLearnResult } from '../../lib/logs/miner';
 import { TemplateMiner } from '../../lib/logs/miner';
 import { parseCsv, score } from '../../bench/loghub';
 
-function learnAll(miner: TemplateMiner, lines: string[], start = 0): LearnResult[] {
+function learnAll(miner: TemplateMiner, lines: string[], start = 0): LineLearnResult[] {
 	return lines.map((line, i) => miner.learn(line, start + i));
 }
 
