@@ -8,7 +8,10 @@ import { isValueToken } from './tokens';
 export interface LineShape {
 	/** the tokens that are not pure values */
 	skeleton: string[];
-	/** gaps[i]: the value token(s) before skeleton[i] (i = n: after the last); null when none */
+	/**
+	 * gaps[i]: the value tokens before skeleton[i] (i = n: after the last), joined by spaces
+	 * (`<*>`, `(<*>)`, `<*> <*>`); null when none
+	 */
 	gaps: (string | null)[];
 	/** original text of each skeleton token, and of each gap ('' when none) */
 	skeletonText: string[];
@@ -30,7 +33,7 @@ export function lineShape({ tokens, values }: MaskedLine): LineShape {
 	for (let i = 0; i < tokens.length; i++) {
 		const token = tokens[i];
 		if (isValueToken(token)) {
-			gap = gap === null ? token : WILDCARD;
+			gap = gap === null ? token : `${gap} ${token}`;
 			text.push(unmaskToken(token, values[i]));
 			continue;
 		}

@@ -8,7 +8,7 @@ import {
 	type AnomalyStore,
 	type EscalationThresholds,
 } from '../../../lib/anomaly';
-import { InvalidInputError } from '../../../lib/errors';
+import { referenceTime } from '../../shared/referenceTime';
 import { redisConnection, sqlStore, type StoreChoice } from '../../shared/store';
 import type { OnStoreError } from '../../shared/storeOutput';
 
@@ -135,16 +135,7 @@ export function options(this: IExecuteFunctions): Options {
 
 /** The clock: the Reference Time option, or now. */
 export function referenceNow(this: IExecuteFunctions): number {
-	const given = options.call(this).referenceTime;
-	if (!given) return Date.now();
-	const ms = Date.parse(given);
-	if (Number.isNaN(ms)) {
-		throw new InvalidInputError(
-			`Reference Time must be a date and time, got ${JSON.stringify(given)}`,
-			'referenceTime',
-		);
-	}
-	return ms;
+	return referenceTime(options.call(this).referenceTime);
 }
 
 export function onStoreError(this: IExecuteFunctions): OnStoreError {

@@ -1,0 +1,418 @@
+// Parameters the Log Patterns operations share, and what they select: the store, the scope
+// of each item, its lines, the mining and burst options.
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import type { ItemLines, LearnOptions, LogStateStore, OutputMode } from '../../../lib/logs';
+import {
+	DEFAULT_BURST_OPTIONS,
+	DEFAULT_MINER_OPTIONS,
+	DEFAULT_WARM_UP,
+	defaultScope,
+	itemOutputs,
+	linesOf,
+	runItems,
+	MASK_NAMES,
+	RedisLogStateStore,
+	SqlLogStateStore,
+} from '../../../lib/logs';
+import { emitItems, type ItemOutcome } from '../../shared/items';
+import { referenceTime } from '../../shared/referenceTime';
+import { redisConnection, sqlStore, type StoreChoice } from '../../shared/store';
+
+const LINE_OPERATIONS = ['learnAndMatch', 'matchOnly'];
+const ALL_OPERATIONS = ['learnAndMatch', 'matchOnly', 'listTemplates', 'resetScope'];
+
+const show = (operation: string[]) => ({ show: { resource: ['logPattern'], operation } });
+
+export const scopeProperties: INodeProperties[] = [
+	{
+		displayName: 'Log Field',
+		name: 'logField',
+		type: 'string',
+		default: 'message',
+		required: true,
+		displayOptions: show(LINE_OPERATIONS),
+		description:
+			'Field of each input item with its log lines: a string (split at line breaks) or an array of strings. Use dots for nested fields (log.message).',
+	},
+	{
+		displayName: 'Namespace',
+		name: 'namespace',
+		type: 'string',
+		default: '={{ $json.namespace }}',
+		displayOptions: show(ALL_OPERATIONS),
+		description:
+			'Namespace of the lines: part of the default scope and of a new pattern’s signature',
+	},
+	{
+		displayName: 'Workload',
+		name: 'workload',
+		type: 'string',
+		default: '={{ $json.workload }}',
+		displayOptions: show(ALL_OPERATIONS),
+		description:
+			'Workload (Deployment, StatefulSet …) of the lines: part of the default scope and of the signature',
+	},
+	{
+		displayName: 'Pod',
+		name: 'pod',
+		type: 'string',
+		default: '={{ $json.pod }}',
+		displayOptions: show(LINE_OPERATIONS),
+		description: 'Pod of the lines, reported with each template',
+	},
+	{
+		displayName: 'Container',
+		name: 'container',
+		type: 'string',
+		default: '={{ $json.container }}',
+		displayOptions: show(LINE_OPERATIONS),
+		description: 'Container of the lines: part of a new pattern’s signature',
+	},
+	{
+		displayName: 'Scope',
+		name: 'scope',
+		type: 'string',
+		default: '',
+		placeholder: 'shop/api',
+		displayOptions: show(ALL_OPERATIONS),
+		description:
+			'Templates, warm-up and rates are kept per scope; empty means namespace/workload (e.g. shop/api)',
+	},
+];
+
+export const outputProperty: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	options: [
+		{
+			name: 'New and Bursts Only',
+			value: 'anomalies',
+			description: 'One item per new or bursting template, ready for Record Anomaly',
+		},
+		{
+			name: 'Per Line',
+			value: 'lines',
+			description: 'One item per line: its template and parameters',
+		},
+		{
+			name: 'Per Template',
+			value: 'templates',
+			description: 'One item per template seen in this run, with counts',
+		},
+	],
+	default: 'templates',
+	description: 'What comes out; new and bursting templates carry the fields Record Anomaly takes',
+};
+
+const MASK_LABELS: Record<string, string> = {
+	dateTime: 'Date and Time (Ctime, Syslog, CLF)',
+	quoted: 'Quoted Values After Key=',
+	duration: 'Durations',
+	size: 'Sizes (KB, MiB …)',
+	timestamp: 'ISO 8601 Timestamps',
+	url: 'URLs',
+	kubernetesName: 'Kubernetes Pod Names',
+	uuid: 'UUIDs',
+	mac: 'MAC Addresses',
+	ipv6: 'IPv6 Addresses',
+	ipv4: 'IPv4 Addresses (With Port)',
+	hostPort: 'Host Names With Port',
+	time: 'Clock Times',
+	hex: 'Hex (0x…)',
+	path: 'File Paths',
+	number: 'Numbers and Words With Digits',
+};
+
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Burst Minimum Lines',
+			name: 'burstMinCount',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10,
+			description: 'A template needs at least this many lines in a run to burst',
+		},
+		{
+			displayName: 'Burst Minimum Runs',
+			name: 'burstMinRuns',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5,
+			description: 'Runs of rate history a template needs before it can burst',
+		},
+		{
+			displayName: 'Burst Sigma',
+			name: 'burstSigma',
+			type: 'number',
+			typeOptions: { minValue: 0.1, numberPrecision: 1 },
+			default: 3,
+			description:
+				'A known template bursts when its rate in this run is above its mean rate plus this many standard deviations',
+		},
+		{
+			displayName: 'Depth',
+			name: 'depth',
+			type: 'number',
+			typeOptions: { minValue: 3 },
+			default: 4,
+			description: 'Drain’s tree depth: lines are routed by their length and first depth − 2 words',
+		},
+		{
+			displayName: 'Embedded Store Folder',
+			name: 'embeddedFolder',
+			type: 'string',
+			default: '',
+			placeholder: '~/.n8n/aiops-embedded',
+			description:
+				'Folder of the embedded database; empty means aiops-embedded in the n8n user folder',
+			displayOptions: { show: { '/store': ['embedded'] } },
+		},
+		{
+			displayName: 'Extra Masks',
+			name: 'extraMasks',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			placeholder: 'user [a-z]+',
+			description: 'More regular expressions whose matches are values, one per line',
+		},
+		{
+			displayName: 'Key Prefix',
+			name: 'keyPrefix',
+			type: 'string',
+			default: 'aiops:',
+			description: 'Prefix of every Redis key this node writes',
+			displayOptions: { show: { '/store': ['redis'] } },
+		},
+		{
+			displayName: 'Masks',
+			name: 'masks',
+			type: 'multiOptions',
+			options: MASK_NAMES.map((name) => ({ name: MASK_LABELS[name] ?? name, value: name })).sort(
+				(a, b) => a.name.localeCompare(b.name),
+			),
+			default: [
+				'dateTime',
+				'timestamp',
+				'quoted',
+				'duration',
+				'size',
+				'url',
+				'kubernetesName',
+				'uuid',
+				'mac',
+				'ipv6',
+				'ipv4',
+				'hostPort',
+				'time',
+				'hex',
+				'path',
+				'number',
+			],
+			description: 'Which shapes of values are masked before mining',
+		},
+		{
+			displayName: 'Max Line Length',
+			name: 'maxLineLength',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 4096,
+			description: 'Characters of a line that are mined; the rest is cut',
+		},
+		{
+			displayName: 'Max Templates per Scope',
+			name: 'maxClusters',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 1000,
+			description: 'The least recently seen templates are forgotten beyond this',
+		},
+		{
+			displayName: 'Reference Time',
+			name: 'referenceTime',
+			type: 'dateTime',
+			default: '',
+			description: 'The time of this run (rates, warm-up, first seen); empty means now',
+		},
+		{
+			displayName: 'Schema',
+			name: 'schema',
+			type: 'string',
+			default: 'aiops',
+			description: 'Postgres schema of the table; created and migrated by the node',
+			displayOptions: { show: { '/store': ['postgres', 'embedded'] } },
+		},
+		{
+			displayName: 'Sibling Threshold',
+			name: 'siblingThreshold',
+			type: 'number',
+			typeOptions: { minValue: 2 },
+			default: 3,
+			description:
+				'Distinct words at one place of otherwise equal lines after which that place is a value (&lt;*&gt;)',
+		},
+		{
+			displayName: 'Similarity Threshold',
+			name: 'similarityThreshold',
+			type: 'number',
+			typeOptions: { minValue: 0.01, maxValue: 1, numberPrecision: 2 },
+			default: 0.5,
+			description: 'Share of a template’s words a line must repeat to join it',
+		},
+	],
+};
+
+interface Options {
+	burstMinCount?: number;
+	burstMinRuns?: number;
+	burstSigma?: number;
+	depth?: number;
+	embeddedFolder?: string;
+	extraMasks?: string;
+	keyPrefix?: string;
+	masks?: string[];
+	maxLineLength?: number;
+	maxClusters?: number;
+	referenceTime?: string;
+	schema?: string;
+	siblingThreshold?: number;
+	similarityThreshold?: number;
+}
+
+function options(this: IExecuteFunctions): Options {
+	return this.getNodeParameter('options', 0, {}) as Options;
+}
+
+/** The run's time: the Reference Time option, or now. */
+export function referenceNow(this: IExecuteFunctions): number {
+	return referenceTime(options.call(this).referenceTime);
+}
+
+/** Mining, warm-up and burst settings from the parameters. */
+export function learnOptions(this: IExecuteFunctions, withWarmUp: boolean): LearnOptions {
+	const o = options.call(this);
+	const extraMasks = (o.extraMasks ?? '')
+		.split('\n')
+		.map((l) => l.trim())
+		.filter(Boolean);
+	return {
+		miner: {
+			similarityThreshold: o.similarityThreshold ?? DEFAULT_MINER_OPTIONS.similarityThreshold,
+			depth: o.depth ?? DEFAULT_MINER_OPTIONS.depth,
+			siblingThreshold: o.siblingThreshold ?? DEFAULT_MINER_OPTIONS.siblingThreshold,
+			maxClusters: o.maxClusters ?? DEFAULT_MINER_OPTIONS.maxClusters,
+			maxLineLength: o.maxLineLength ?? DEFAULT_MINER_OPTIONS.maxLineLength,
+			masks: o.masks ?? MASK_NAMES,
+			extraMasks,
+		},
+		warmUp: withWarmUp
+			? {
+					lines: this.getNodeParameter('warmUpLines', 0, DEFAULT_WARM_UP.lines) as number,
+					minutes: this.getNodeParameter('warmUpMinutes', 0, DEFAULT_WARM_UP.minutes) as number,
+				}
+			: DEFAULT_WARM_UP,
+		burst: {
+			sigma: o.burstSigma ?? DEFAULT_BURST_OPTIONS.sigma,
+			minRuns: o.burstMinRuns ?? DEFAULT_BURST_OPTIONS.minRuns,
+			minCount: o.burstMinCount ?? DEFAULT_BURST_OPTIONS.minCount,
+		},
+	};
+}
+
+export async function logStateStore(this: IExecuteFunctions): Promise<LogStateStore> {
+	const choice = this.getNodeParameter('store', 0) as StoreChoice;
+	const o = options.call(this);
+	if (choice === 'redis') {
+		return new RedisLogStateStore(await redisConnection.call(this), {
+			prefix: o.keyPrefix ?? 'aiops:',
+		});
+	}
+	return new SqlLogStateStore(await sqlStore.call(this, choice, o.embeddedFolder), {
+		schema: o.schema || 'aiops',
+	});
+}
+
+function text(this: IExecuteFunctions, name: string, item: number): string {
+	const value = this.getNodeParameter(name, item, '') as unknown;
+	return value === undefined || value === null ? '' : String(value);
+}
+
+/** The scope of an item: the Scope parameter, or namespace/workload. */
+export function itemScope(this: IExecuteFunctions, item: number): string {
+	return (
+		text.call(this, 'scope', item) ||
+		defaultScope(text.call(this, 'namespace', item), text.call(this, 'workload', item))
+	);
+}
+
+function field(json: Record<string, unknown>, path: string): unknown {
+	if (path in json) return json[path];
+	let cur: unknown = json;
+	for (const part of path.split('.')) {
+		if (cur === null || typeof cur !== 'object') return undefined;
+		cur = (cur as Record<string, unknown>)[part];
+	}
+	return cur;
+}
+
+/** Each input item's scope and lines (from the Log Field), or its error. */
+export function itemLines(this: IExecuteFunctions, now: number): (ItemLines | Error)[] {
+	return this.getInputData().map((item, i) => {
+		try {
+			const path = text.call(this, 'logField', i);
+			const source = {
+				namespace: text.call(this, 'namespace', i),
+				workload: text.call(this, 'workload', i),
+				pod: text.call(this, 'pod', i),
+				container: text.call(this, 'container', i),
+			};
+			return {
+				scope: itemScope.call(this, i),
+				lines: linesOf(field(item.json, path), path, i).map((line) => ({
+					text: line,
+					at: now,
+					...source,
+				})),
+			};
+		} catch (error) {
+			return error as Error;
+		}
+	});
+}
+
+export function outputMode(this: IExecuteFunctions): OutputMode {
+	return this.getNodeParameter('output', 0, 'templates') as OutputMode;
+}
+
+/** Learn and Match (learn) or Match Only: every scope of the batch run once, then the output. */
+export async function executeLines(
+	this: IExecuteFunctions,
+	learn: boolean,
+): Promise<INodeExecutionData[]> {
+	const now = referenceNow.call(this);
+	const inputs = itemLines.call(this, now);
+	let outcomes: ItemOutcome[];
+	try {
+		const store = await logStateStore.call(this);
+		const runs = await runItems(store, inputs, now, learnOptions.call(this, learn), learn);
+		outcomes = itemOutputs(runs, outputMode.call(this), now).map((o) =>
+			o instanceof Error ? { error: o } : { json: o as IDataObject[] },
+		);
+	} catch (error) {
+		outcomes = inputs.map((i) => ({ error: i instanceof Error ? i : (error as Error) }));
+	}
+	return emitItems.call(this, outcomes);
+}
