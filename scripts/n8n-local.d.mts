@@ -19,3 +19,4 @@ export declare function importAndPublish(options: {
 	credentials?: object[];
 	workflows?: Array<object & { id?: string }>;
 }): Promise<void>;
+export declare function ownerEnv(owner: { email: string; password: string }): Record<string, string>;

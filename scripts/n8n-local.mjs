@@ -1,6 +1,7 @@
 // Running this package in a real n8n, shared by `npm start` (scripts/start.mjs) and the e2e tests
 // (test/e2e/support/n8n.ts): the runtime from scripts/n8n-runtime.sh, the package installed the
 // way n8n's community-package installer does it, workflows imported and published by the CLI.
+import bcrypt from 'bcryptjs';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,17 @@ export function n8nEnv({ userFolder, port, brokerPort, host = '127.0.0.1', extra
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		...extra,
+	};
+}
+
+/** n8n 2.x sets its owner account from the environment (the password as a bcrypt hash). */
+export function ownerEnv({ email, password }) {
+	return {
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: 'Ops',
+		N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(password, 10),
 	};
 }
 

@@ -1,7 +1,6 @@
 // Takes a screenshot of a workflow in n8n's real editor (headless Debian Chromium driven by
 // playwright-core), for the README. Starts its own n8n with the built package installed.
 //   node scripts/screenshot-editor.mjs workflows/alert-to-repair.json docs/alert-to-repair.png
-import bcrypt from 'bcryptjs';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -40,13 +39,7 @@ const env = n8nEnv({
 	userFolder,
 	port,
 	brokerPort: await freePort(),
-	extra: {
-		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-		N8N_INSTANCE_OWNER_EMAIL: owner.email,
-		N8N_INSTANCE_OWNER_FIRST_NAME: 'Ops',
-		N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
-		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
-	},
+	extra: ownerEnv(owner),
 });
 await importAndPublish({ runtime, env, workflows: [{ ...workflow, id: workflow.id }] });
 const n8n = spawn(runtime.node, [runtime.n8n, 'start'], { env, stdio: 'ignore' });

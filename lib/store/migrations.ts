@@ -1,6 +1,7 @@
 // Versioned, idempotent schema migrations, run by the package itself. Each schema has one table
 // of applied versions (per component: anomaly, incidents …). Two executions starting at once
 // serialise on a transaction-scoped advisory lock, so each version is applied exactly once.
+import { ownStoreError } from './failure';
 import { sharedMap } from './shared';
 import { qualified, schemaName, type SqlStore } from './sql';
 
@@ -76,7 +77,9 @@ export async function migrate(
 			() => runs.delete(key),
 		);
 	}
-	return run;
+	return run.catch((error) => {
+		throw ownStoreError(error);
+	});
 }
 
 /** Forgets which schemas were migrated in this process (tests that drop schemas). */

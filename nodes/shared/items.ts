@@ -26,11 +26,15 @@ export function toNodeError(
 		});
 	}
 	if (error instanceof StoreUnavailableError) {
-		return new NodeApiError(node, { message: error.message } as JsonObject, {
+		const apiError = new NodeApiError(node, { message: error.message } as JsonObject, {
 			itemIndex,
 			message: error.message,
 			description: `${error.store} at ${error.address}`,
 		});
+		// NodeApiError swaps a message containing ECONNREFUSED, ETIMEDOUT … for a generic
+		// sentence; ours names the store and its address, which is what the user needs.
+		apiError.message = error.message;
+		return apiError;
 	}
 	if (error instanceof UpstreamError) {
 		return new NodeApiError(

@@ -51,6 +51,28 @@ export function postgresConnectionFrom(data: ICredentialDataDecryptedObject): Po
 	};
 }
 
+/** Option: where the embedded database lives (shown for the embedded store). */
+export const embeddedFolderOption: INodeProperties = {
+	displayName: 'Embedded Store Folder',
+	name: 'embeddedFolder',
+	type: 'string',
+	default: '',
+	placeholder: '/home/node/.n8n/aiops-embedded',
+	description:
+		'Folder of the embedded database; empty means .n8n/aiops-embedded in the n8n user folder',
+	displayOptions: { show: { '/store': ['embedded'] } },
+};
+
+/** Option: the SQL schema (shown for Postgres and embedded). */
+export const schemaOption: INodeProperties = {
+	displayName: 'Schema',
+	name: 'schema',
+	type: 'string',
+	default: 'aiops',
+	description: 'Postgres schema of the tables; created and migrated by the node',
+	displayOptions: { show: { '/store': ['postgres', 'embedded'] } },
+};
+
 /** The Store parameter; `choices` lists the stores the node supports, embedded first. */
 export function storeParameter(choices: StoreChoice[]): INodeProperties {
 	const all: Record<StoreChoice, { name: string; value: StoreChoice; description: string }> = {

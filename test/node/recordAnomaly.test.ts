@@ -14,8 +14,8 @@ import { deliveries } from '../support/deliveries';
 import {
 	deletePrefix,
 	dropSchema,
-	postgresConnection,
-	redisConnection,
+	postgresCredential,
+	redisCredential,
 	testPrefix,
 	testSchema,
 	tmpFolder,
@@ -27,30 +27,6 @@ const trigger = loadNode('AlertmanagerTrigger');
 const folder = tmpFolder('aiops-node');
 const prefix = testPrefix();
 const schema = testSchema();
-
-const redisCredential = () => {
-	const c = redisConnection();
-	return {
-		aiopsRedisApi: {
-			host: c.host,
-			port: c.port,
-			database: c.database ?? 0,
-			password: c.password ?? '',
-		},
-	};
-};
-const postgresCredential = () => {
-	const c = postgresConnection();
-	return {
-		aiopsPostgresApi: {
-			host: c.host,
-			port: c.port,
-			database: c.database,
-			user: c.user,
-			password: c.password ?? '',
-		},
-	};
-};
 
 /** What the trigger emits for each recorded delivery. */
 async function triggerItems(): Promise<INodeExecutionData[][]> {

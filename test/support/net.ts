@@ -8,3 +8,6 @@ export async function closedPort(): Promise<number> {
 	await new Promise((r) => server.close(r));
 	return port;
 }
+
+/** A free local port for a server the test starts (bound, released, then handed over). */
+export const freePort = closedPort;

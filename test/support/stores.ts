@@ -76,3 +76,29 @@ export function tmpFolder(label = 'aiops'): { path: string; remove: () => void }
 	const path = mkdtempSync(join(tmpdir(), `${label}-`));
 	return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/** Credential data (as n8n hands it to a node) for the test Redis and Postgres. */
+export function redisCredential() {
+	const c = redisConnection();
+	return {
+		aiopsRedisApi: {
+			host: c.host,
+			port: c.port,
+			database: c.database ?? 0,
+			password: c.password ?? '',
+		},
+	};
+}
+
+export function postgresCredential() {
+	const c = postgresConnection();
+	return {
+		aiopsPostgresApi: {
+			host: c.host,
+			port: c.port,
+			database: c.database,
+			user: c.user,
+			password: c.password ?? '',
+		},
+	};
+}

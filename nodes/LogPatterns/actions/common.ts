@@ -21,8 +21,14 @@ import {
 	SqlLogStateStore,
 } from '../../../lib/logs';
 import { emitItems, type ItemOutcome } from '../../shared/items';
-import { referenceTime } from '../../shared/referenceTime';
-import { redisConnection, sqlStore, type StoreChoice } from '../../shared/store';
+import { referenceNow as clock, referenceTimeOption } from '../../shared/clock';
+import {
+	embeddedFolderOption,
+	redisConnection,
+	schemaOption,
+	sqlStore,
+	type StoreChoice,
+} from '../../shared/store';
 
 const LINE_OPERATIONS = ['learnAndMatch', 'matchOnly'];
 const ALL_OPERATIONS = ['learnAndMatch', 'matchOnly', 'listTemplates', 'resetScope'];
@@ -170,16 +176,8 @@ export const optionsProperty: INodeProperties = {
 			default: 4,
 			description: 'Drain’s tree depth: lines are routed by their length and first depth − 2 words',
 		},
-		{
-			displayName: 'Embedded Store Folder',
-			name: 'embeddedFolder',
-			type: 'string',
-			default: '',
-			placeholder: '~/.n8n/aiops-embedded',
-			description:
-				'Folder of the embedded database; empty means aiops-embedded in the n8n user folder',
-			displayOptions: { show: { '/store': ['embedded'] } },
-		},
+		embeddedFolderOption,
+
 		{
 			displayName: 'Extra Masks',
 			name: 'extraMasks',
@@ -241,20 +239,12 @@ export const optionsProperty: INodeProperties = {
 			description: 'The least recently seen templates are forgotten beyond this',
 		},
 		{
-			displayName: 'Reference Time',
-			name: 'referenceTime',
-			type: 'dateTime',
-			default: '',
+			...referenceTimeOption,
 			description: 'The time of this run (rates, warm-up, first seen); empty means now',
 		},
-		{
-			displayName: 'Schema',
-			name: 'schema',
-			type: 'string',
-			default: 'aiops',
-			description: 'Postgres schema of the table; created and migrated by the node',
-			displayOptions: { show: { '/store': ['postgres', 'embedded'] } },
-		},
+
+		schemaOption,
+
 		{
 			displayName: 'Sibling Threshold',
 			name: 'siblingThreshold',
@@ -298,7 +288,7 @@ function options(this: IExecuteFunctions): Options {
 
 /** The run's time: the Reference Time option, or now. */
 export function referenceNow(this: IExecuteFunctions): number {
-	return referenceTime(options.call(this).referenceTime);
+	return clock(options.call(this).referenceTime);
 }
 
 /** Mining, warm-up and burst settings from the parameters. */

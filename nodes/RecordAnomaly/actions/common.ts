@@ -8,8 +8,14 @@ import {
 	type AnomalyStore,
 	type EscalationThresholds,
 } from '../../../lib/anomaly';
-import { referenceTime } from '../../shared/referenceTime';
-import { redisConnection, sqlStore, type StoreChoice } from '../../shared/store';
+import { referenceNow as clock, referenceTimeOption } from '../../shared/clock';
+import {
+	embeddedFolderOption,
+	schemaOption,
+	redisConnection,
+	sqlStore,
+	type StoreChoice,
+} from '../../shared/store';
 import type { OnStoreError } from '../../shared/storeOutput';
 
 export const anomalyKeyProperty: INodeProperties = {
@@ -64,16 +70,7 @@ export const optionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
-		{
-			displayName: 'Embedded Store Folder',
-			name: 'embeddedFolder',
-			type: 'string',
-			default: '',
-			placeholder: '/home/node/.n8n/aiops-embedded',
-			description:
-				'Folder of the embedded database; empty means .n8n/aiops-embedded in the n8n user folder',
-			displayOptions: { show: { '/store': ['embedded'] } },
-		},
+		embeddedFolderOption,
 		{
 			displayName: 'Key Prefix',
 			name: 'keyPrefix',
@@ -102,22 +99,8 @@ export const optionsProperty: INodeProperties = {
 			default: 'fail',
 			description: 'What happens to an item when the store cannot be reached',
 		},
-		{
-			displayName: 'Reference Time',
-			name: 'referenceTime',
-			type: 'dateTime',
-			default: '',
-			description:
-				'The time windows are evaluated at and outcomes are stamped with; empty means now (set it to replay history)',
-		},
-		{
-			displayName: 'Schema',
-			name: 'schema',
-			type: 'string',
-			default: 'aiops',
-			description: 'Postgres schema of the tables; created and migrated by the node',
-			displayOptions: { show: { '/store': ['postgres', 'embedded'] } },
-		},
+		referenceTimeOption,
+		schemaOption,
 	],
 };
 
@@ -135,7 +118,7 @@ export function options(this: IExecuteFunctions): Options {
 
 /** The clock: the Reference Time option, or now. */
 export function referenceNow(this: IExecuteFunctions): number {
-	return referenceTime(options.call(this).referenceTime);
+	return clock(options.call(this).referenceTime);
 }
 
 export function onStoreError(this: IExecuteFunctions): OnStoreError {
@@ -158,13 +141,3 @@ export async function anomalyStore(
 		schema: o.schema || 'aiops',
 	});
 }
-
-export const actionProperty: INodeProperties = {
-	displayName: 'Action',
-	name: 'action',
-	type: 'string',
-	default: '={{ $json.action }}',
-	required: true,
-	placeholder: 'restart',
-	description: 'The repair action, e.g. restart, rollback, raise_memory, scale',
-};

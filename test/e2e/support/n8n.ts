@@ -2,33 +2,23 @@
 // `npm start` does): the packed package installed as a community package, so node types are
 // `n8n-nodes-aiops.<node>` as in the shipped workflows; credentials and workflows imported and
 // published from the CLI; `n8n start` on free ports; the owner set from the environment.
-import bcrypt from 'bcryptjs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { freePort } from '../../support/net';
 
 import {
 	importAndPublish,
 	installCommunityPackage,
 	n8nEnv,
 	n8nRuntime,
+	ownerEnv,
 	packTarball,
 } from '../../../scripts/n8n-local.mjs';
 
 export const OWNER = { email: 'owner@aiops.test', password: 'Owner-passw0rd' };
-
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 // prepared once per test process
 let runtime: ReturnType<typeof n8nRuntime> | undefined;
@@ -80,11 +70,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			N8N_ENCRYPTION_KEY: 'aiops-e2e-encryption-key',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_LOG_LEVEL: 'info',
-			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-			N8N_INSTANCE_OWNER_FIRST_NAME: 'Ops',
-			N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
-			N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
+			...ownerEnv(OWNER),
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			...options.env,
 		},

@@ -4,14 +4,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { checkActions } from '../../../../lib/anomaly';
 import { InvalidInputError } from '../../../../lib/errors';
 import { itemKeys } from '../../../shared/itemParameters';
+import { repairActionProperty } from '../../../shared/repairParameters';
 import { emitStoreOutcomes, forValidInputs } from '../../../shared/storeOutput';
-import { actionProperty, anomalyKeyProperty, anomalyStore, onStoreError } from '../common';
+import { anomalyKeyProperty, anomalyStore, onStoreError } from '../common';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['repair'], operation: ['checkAction'] } },
 	[
 		anomalyKeyProperty,
-		actionProperty,
+		repairActionProperty,
 		{
 			displayName: 'Minimum Success Rate (%)',
 			name: 'minSuccessRate',
