@@ -10,11 +10,14 @@ import type { LogStateStore } from './store';
 
 export type Json = Record<string, unknown>;
 
-/** An input item's lines and scope, or why it has none. */
-export interface ItemLines {
+/** Lines of one scope. */
+export interface ScopeLines {
 	scope: string;
 	lines: LogLine[];
 }
+
+/** An input item's lines, by scope (an item's pods may belong to several workloads). */
+export type ItemLines = ScopeLines[];
 
 export interface ScopeRun {
 	scope: string;
@@ -23,8 +26,8 @@ export interface ScopeRun {
 	lines: LogLine[];
 }
 
-/** An item's scope run and which of its lines are the item's, or the item's error. */
-export type ItemRun = { ok: { scope: ScopeRun; lines: number[] } } | { error: Error };
+/** An item's scope runs and which of each scope's lines are the item's, or the item's error. */
+export type ItemRun = { ok: { scope: ScopeRun; lines: number[] }[] } | { error: Error };
 
 /**
  * The lines of a field value: a string (split at line breaks) or an array of strings (one
@@ -59,8 +62,8 @@ export function defaultScope(namespace = '', workload = ''): string {
 
 /**
  * Runs every scope of the batch once (learning, or only matching) and gives each item its
- * scope's run and which of the scope's lines are the item's. A scope whose store fails fails
- * its items only.
+ * scopes' runs and which of their lines are the item's. A scope whose store fails fails the
+ * items with lines in it only.
  */
 export async function runItems(
 	store: LogStateStore,
@@ -72,14 +75,16 @@ export async function runItems(
 	const scopes = new Map<string, { lines: LogLine[]; items: Map<number, number[]> }>();
 	items.forEach((it, i) => {
 		if (it instanceof Error) return;
-		let s = scopes.get(it.scope);
-		if (!s) scopes.set(it.scope, (s = { lines: [], items: new Map() }));
-		const mine: number[] = [];
-		for (const line of it.lines) {
-			mine.push(s.lines.length);
-			s.lines.push({ ...line, item: i });
+		for (const part of it) {
+			let s = scopes.get(part.scope);
+			if (!s) scopes.set(part.scope, (s = { lines: [], items: new Map() }));
+			const mine = s.items.get(i) ?? [];
+			for (const line of part.lines) {
+				mine.push(s.lines.length);
+				s.lines.push({ ...line, item: i });
+			}
+			s.items.set(i, mine);
 		}
-		s.items.set(i, mine);
 	});
 	const runs = new Map<string, ScopeRun | Error>();
 	for (const [scope, s] of scopes) {
@@ -94,9 +99,13 @@ export async function runItems(
 	}
 	return items.map((it, i) => {
 		if (it instanceof Error) return { error: it };
-		const run = runs.get(it.scope)!;
-		if (run instanceof Error) return { error: run };
-		return { ok: { scope: run, lines: scopes.get(it.scope)!.items.get(i)! } };
+		const parts: { scope: ScopeRun; lines: number[] }[] = [];
+		for (const scope of new Set(it.map((p) => p.scope))) {
+			const run = runs.get(scope)!;
+			if (run instanceof Error) return { error: run };
+			parts.push({ scope: run, lines: scopes.get(scope)!.items.get(i)! });
+		}
+		return { ok: parts };
 	});
 }
 
@@ -197,15 +206,16 @@ export function itemOutputs(runs: ItemRun[], mode: OutputMode, now: number): (Js
 	};
 	return runs.map((r, item) => {
 		if ('error' in r) return r.error;
-		const { scope: s, lines } = r.ok;
-		if (mode === 'lines') {
-			const byId = templatesOf(s);
-			return lines.map((i) => lineJson(s.scope, s.run, i, s.lines[i], byId, now));
-		}
-		return s.run.templates
-			.filter(
-				(t) => s.lines[t.lines[0]].item === item && (mode === 'templates' || t.isNew || t.burst),
-			)
-			.map((t) => templateJson(s.scope, t, s.lines, now));
+		return r.ok.flatMap(({ scope: s, lines }) => {
+			if (mode === 'lines') {
+				const byId = templatesOf(s);
+				return lines.map((i) => lineJson(s.scope, s.run, i, s.lines[i], byId, now));
+			}
+			return s.run.templates
+				.filter(
+					(t) => s.lines[t.lines[0]].item === item && (mode === 'templates' || t.isNew || t.burst),
+				)
+				.map((t) => templateJson(s.scope, t, s.lines, now));
+		});
 	});
 }

@@ -1,5 +1,6 @@
 export * from './mask';
 export * from './miner';
+export * from './podLogs';
 export * from './batch';
 export * from './rates';
 export * from './redisStore';

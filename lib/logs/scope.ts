@@ -148,7 +148,8 @@ export function runScope(
 	lines.forEach((line, i) => {
 		if (line.cursor && learn) {
 			const { key, position } = line.cursor;
-			if (state.cursors[key] !== undefined && position <= state.cursors[key]) {
+			// read by an earlier run, or already in this batch
+			if (cursors[key] !== undefined && position <= cursors[key]) {
 				ids.push(undefined);
 				results.push({ params: [], skipped: true });
 				return;

@@ -369,14 +369,16 @@ export function itemLines(this: IExecuteFunctions, now: number): (ItemLines | Er
 				pod: text.call(this, 'pod', i),
 				container: text.call(this, 'container', i),
 			};
-			return {
-				scope: itemScope.call(this, i),
-				lines: linesOf(field(item.json, path), path, i).map((line) => ({
-					text: line,
-					at: now,
-					...source,
-				})),
-			};
+			return [
+				{
+					scope: itemScope.call(this, i),
+					lines: linesOf(field(item.json, path), path, i).map((line) => ({
+						text: line,
+						at: now,
+						...source,
+					})),
+				},
+			];
 		} catch (error) {
 			return error as Error;
 		}
