@@ -9,5 +9,6 @@ export * from './service';
 export * from './signals';
 export * from './sqlStore';
 export * from './store';
+export * from './structured';
 export * from './template';
 export * from './tokens';

@@ -22,8 +22,9 @@ export interface MaskRule {
 
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
 const K8S_SUFFIX = '[bcdfghjklmnpqrstvwxz2456789]';
-// keys whose quoted value is the message itself (logfmt, JSON), not a value in it
-const MESSAGE_KEYS = '(?:msg|message|error|err|reason|event|description|summary)';
+// keys whose quoted value is the message itself or names the event (logfmt, JSON), not a value
+const MESSAGE_KEYS =
+	'(?:msg|message|error|err|reason|event|description|summary|level|lvl|severity|caller|logger|component)';
 
 /**
  * The built-in masks, in the order they are tried (at each position the first that matches

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 
 import { InvalidInputError } from '../errors';
 import { Masker, MASK_NAMES, WILDCARD } from './mask';
+import { fieldsOfJsonLine } from './structured';
 import type { LineShape } from './template';
 import {
 	absorb,
@@ -287,7 +288,7 @@ export class TemplateMiner {
 	}
 
 	private shapeOf(line: string): LineShape {
-		return lineShape(this.masker.mask(line, this.options.maxLineLength));
+		return lineShape(this.masker.mask(fieldsOfJsonLine(line), this.options.maxLineLength));
 	}
 
 	// ── index ────────────────────────────────────────────────────────────────────────────────

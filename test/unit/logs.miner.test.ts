@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { InvalidInputError } from '../../lib/errors';
 import type { LineLearnResult } from '../../lib/logs/miner';
 import { TemplateMiner } from '../../lib/logs/miner';
+import { fieldsOfJsonLine } from '../../lib/logs/structured';
 import { parseCsv, score } from '../../bench/loghub';
 
 function learnAll(miner: TemplateMiner, lines: string[], start = 0): LineLearnResult[] {
@@ -277,4 +278,33 @@ describe('TemplateMiner on real lines (test/fixtures/logs)', () => {
 			expect(score(truth, ids).groupAccuracy).toBeGreaterThanOrEqual(0.9);
 		},
 	);
+});
+
+describe('TemplateMiner on structured lines', () => {
+	it('mines a JSON line as key=value fields: values masked, the message and level kept', () => {
+		const miner = new TemplateMiner();
+		const line = (level: string, addr: string, ts: number, user: string) =>
+			JSON.stringify({ level, ts, msg: 'listening on port', http: { addr, user } });
+		const a = miner.learn(line('info', ':8080', 1705314225.1, 'alice'));
+		const b = miner.learn(line('info', ':9090', 1705314226.2, 'bob'));
+		const c = miner.learn(line('error', ':9090', 1705314226.2, 'bob'));
+		expect(b.id).toBe(a.id);
+		expect(c.id).not.toBe(a.id);
+		expect(miner.template(a.id)!.text).toBe(
+			'level="info" ts=<*> msg="listening on port" http.addr=<*> http.user=<*>',
+		);
+		expect(b.params).toEqual(['1705314226.2', '":9090"', '"bob"']);
+		expect(fieldsOfJsonLine('{"a":[1,2],"b":null,"c":true}')).toBe('a=[1,2] b=null c=true');
+		expect(fieldsOfJsonLine('{not json}')).toBe('{not json}');
+		expect(fieldsOfJsonLine('[1,2]')).toBe('[1,2]');
+	});
+
+	it('keeps a logfmt message and masks its other quoted values', () => {
+		const miner = new TemplateMiner();
+		const a = miner.learn('time="2024-01-15T10:23:45Z" level=info msg="Started server" user="a b"');
+		const b = miner.learn('time="2024-01-15T10:24:45Z" level=info msg="Started server" user="c d"');
+		const c = miner.learn('time="2024-01-15T10:24:45Z" level=info msg="Stopped server" user="c d"');
+		expect(b.id).toBe(a.id);
+		expect(c.id).not.toBe(a.id);
+	});
 });
