@@ -251,7 +251,10 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			authenticated.qs = { ...(props.qs as IDataObject), ...authenticated.qs };
 			if (props.auth) authenticated.auth = props.auth as IHttpRequestOptions['auth'];
 		} else if (typeof auth === 'function') {
-			Object.assign(authenticated, await auth(credentials as ICredentialDataDecryptedObject, authenticated));
+			Object.assign(
+				authenticated,
+				await auth(credentials as ICredentialDataDecryptedObject, authenticated),
+			);
 		}
 		return realHttpRequest(authenticated);
 	};
