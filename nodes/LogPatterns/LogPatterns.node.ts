@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { kubernetesConnectionTest } from '../shared/kubernetes';
 import { storeCredentialTests, storeParameter } from '../shared/store';
 import { optionsProperty } from './actions/common';
 import * as logPattern from './actions/logPattern/LogPattern.resource';
@@ -41,6 +42,12 @@ export class LogPatterns implements INodeType {
 				testedBy: 'aiopsPostgresConnectionTest',
 				displayOptions: { show: { store: ['postgres'] } },
 			},
+			{
+				name: 'aiopsKubernetesApi',
+				required: true,
+				testedBy: 'kubernetesConnectionTest',
+				displayOptions: { show: { source: ['kubernetes'] } },
+			},
 		],
 		properties: [
 			storeParameter(['embedded', 'postgres', 'redis']),
@@ -57,7 +64,7 @@ export class LogPatterns implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: storeCredentialTests };
+	methods = { credentialTest: { ...storeCredentialTests, kubernetesConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return router.call(this);

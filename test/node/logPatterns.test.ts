@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { MASK_NAMES } from '../../lib/logs';
 import { closeEmbeddedStores, closePostgresPools, closeRedisClients } from '../../lib/store';
 import { loadNode, runNode } from '../harness/nodeHarness';
+import { FakeKube } from '../k8s/server';
 import { closedPort } from '../support/net';
 import {
 	deletePrefix,
@@ -339,5 +340,107 @@ describe('Log Patterns: items, errors and parameters', () => {
 		expect((masks.options as { value: string }[]).map((o) => o.value).sort()).toEqual(
 			[...MASK_NAMES].sort(),
 		);
+	});
+});
+
+describe('Log Patterns with Kubernetes pod logs (fake API server)', () => {
+	let fake: FakeKube;
+	const kubePrefix = testPrefix();
+	const T = (s: number) => new Date(Date.UTC(2026, 10, 21, 7, 0, s)).toISOString();
+	const logLines = (from: number, to: number) =>
+		Array.from({ length: to - from }, (_, k) => ({
+			time: T(from + k),
+			text: `GET /orders/${from + k} 200 ${k + 1}ms`,
+		}));
+
+	beforeAll(async () => {
+		fake = await new FakeKube({ tickMs: 0 }).start();
+		fake.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+		for (const name of ['checkout-7d4b9c8f6-x2kqz', 'checkout-7d4b9c8f6-b5m7p']) {
+			fake.seed({
+				apiVersion: 'v1',
+				kind: 'Pod',
+				metadata: {
+					name,
+					namespace: 'shop',
+					labels: { app: 'checkout', 'pod-template-hash': '7d4b9c8f6' },
+					ownerReferences: [
+						{
+							apiVersion: 'apps/v1',
+							kind: 'ReplicaSet',
+							name: 'checkout-7d4b9c8f6',
+							uid: 'rs',
+							controller: true,
+						},
+					],
+				},
+				spec: { containers: [{ name: 'app', image: 'x' }] },
+			});
+		}
+	});
+	afterAll(async () => {
+		await fake.stop();
+		await deletePrefix(kubePrefix);
+	});
+
+	const run = (parameters: Record<string, unknown>) =>
+		runNode(node, {
+			parameters: {
+				store: 'redis',
+				resource: 'logPattern',
+				operation: 'learnAndMatch',
+				source: 'kubernetes',
+				namespace: 'shop',
+				labelSelector: 'app=checkout',
+				output: 'lines',
+				...parameters,
+				options: { keyPrefix: kubePrefix, ...(parameters.options as object) },
+			},
+			items: [{ json: {} }],
+			credentials: {
+				aiopsRedisApi: { host: redisConnection().host, port: redisConnection().port, database: 0 },
+				aiopsKubernetesApi: { authentication: 'kubeconfig', kubeconfig: fake.kubeconfig() },
+			},
+		});
+
+	it('reads only the lines that are new since the last run, per pod and container', async () => {
+		fake.setPodLogs('shop', 'checkout-7d4b9c8f6-x2kqz', 'app', logLines(0, 4));
+		fake.setPodLogs('shop', 'checkout-7d4b9c8f6-b5m7p', 'app', logLines(0, 2));
+		const [first] = await run({});
+		expect(first).toHaveLength(6);
+		expect(first[0].json).toMatchObject({
+			scope: 'shop/checkout',
+			namespace: 'shop',
+			workload: 'checkout',
+			pod: 'checkout-7d4b9c8f6-b5m7p',
+			container: 'app',
+			template: 'GET <*> <*> <*>',
+		});
+		expect(first.every((o) => (o.pairedItem as { item: number }).item === 0)).toBe(true);
+
+		fake.setPodLogs('shop', 'checkout-7d4b9c8f6-x2kqz', 'app', [
+			...logLines(0, 4),
+			{ time: T(10), text: 'ERROR payment client: upstream connect error' },
+		]);
+		const [second] = await run({});
+		expect(second.map((o) => [o.json.pod, o.json.line])).toEqual([
+			['checkout-7d4b9c8f6-x2kqz', 'ERROR payment client: upstream connect error'],
+		]);
+		const [third] = await run({});
+		expect(third).toEqual([]);
+		// Match Only reads the tails again and learns nothing
+		const [matched] = await run({ operation: 'matchOnly' });
+		expect(matched).toHaveLength(7);
+		const [listed] = await run({ operation: 'listTemplates', workload: 'checkout' });
+		expect(listed.map((o) => [o.json.template, o.json.count])).toEqual([
+			['GET <*> <*> <*>', 6],
+			['ERROR payment client: upstream connect error', 1],
+		]);
+	});
+
+	it('fails an item without a namespace, naming it', async () => {
+		const error = await run({ namespace: '' }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Item 0 has no namespace to read pod logs from');
 	});
 });

@@ -7,7 +7,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { ItemLines, LearnOptions, LogStateStore, OutputMode } from '../../../lib/logs';
+import { InvalidInputError } from '../../../lib/errors';
+import type {
+	ItemLines,
+	LearnOptions,
+	LogStateStore,
+	OutputMode,
+	PodLogItem,
+} from '../../../lib/logs';
 import {
 	DEFAULT_BURST_OPTIONS,
 	DEFAULT_MINER_OPTIONS,
@@ -17,10 +24,12 @@ import {
 	linesOf,
 	runItems,
 	MASK_NAMES,
+	podLogItems,
 	RedisLogStateStore,
 	SqlLogStateStore,
 } from '../../../lib/logs';
 import { emitItems, type ItemOutcome } from '../../shared/items';
+import { kubeClient } from '../../shared/kubernetes';
 import { referenceNow as clock, referenceTimeOption } from '../../shared/clock';
 import {
 	embeddedFolderOption,
@@ -35,14 +44,42 @@ const ALL_OPERATIONS = ['learnAndMatch', 'matchOnly', 'listTemplates', 'resetSco
 
 const show = (operation: string[]) => ({ show: { resource: ['logPattern'], operation } });
 
+const showItems = (operation: string[]) => ({
+	show: { resource: ['logPattern'], operation, source: ['items'] },
+});
+const showKube = (operation: string[]) => ({
+	show: { resource: ['logPattern'], operation, source: ['kubernetes'] },
+});
+
 export const scopeProperties: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Input Items',
+				value: 'items',
+				description: 'Log lines in a field of each input item',
+			},
+			{
+				name: 'Kubernetes Pod Logs',
+				value: 'kubernetes',
+				description:
+					'The logs of the pods each input item selects; every run reads only what is new since the last one',
+			},
+		],
+		default: 'items',
+		displayOptions: show(LINE_OPERATIONS),
+	},
 	{
 		displayName: 'Log Field',
 		name: 'logField',
 		type: 'string',
 		default: 'message',
 		required: true,
-		displayOptions: show(LINE_OPERATIONS),
+		displayOptions: showItems(LINE_OPERATIONS),
 		description:
 			'Field of each input item with its log lines: a string (split at line breaks) or an array of strings. Use dots for nested fields (log.message).',
 	},
@@ -69,7 +106,7 @@ export const scopeProperties: INodeProperties[] = [
 		name: 'pod',
 		type: 'string',
 		default: '={{ $json.pod }}',
-		displayOptions: show(LINE_OPERATIONS),
+		displayOptions: showItems(LINE_OPERATIONS),
 		description: 'Pod of the lines, reported with each template',
 	},
 	{
@@ -77,8 +114,45 @@ export const scopeProperties: INodeProperties[] = [
 		name: 'container',
 		type: 'string',
 		default: '={{ $json.container }}',
-		displayOptions: show(LINE_OPERATIONS),
+		displayOptions: showItems(LINE_OPERATIONS),
 		description: 'Container of the lines: part of a new pattern’s signature',
+	},
+	{
+		displayName: 'Label Selector',
+		name: 'labelSelector',
+		type: 'string',
+		default: '',
+		placeholder: 'app=checkout,tier!=canary',
+		displayOptions: showKube(LINE_OPERATIONS),
+		description:
+			'Pods of the namespace to read; empty means every pod (narrowed by Workload when set)',
+	},
+	{
+		displayName: 'Containers',
+		name: 'containers',
+		type: 'string',
+		default: '',
+		placeholder: 'app, worker',
+		displayOptions: showKube(LINE_OPERATIONS),
+		description: 'Containers to read, comma-separated; empty means every container of each pod',
+	},
+	{
+		displayName: 'Previous Logs',
+		name: 'previous',
+		type: 'boolean',
+		default: true,
+		displayOptions: showKube(LINE_OPERATIONS),
+		description:
+			'Whether to also read the log of a restarted container’s previous instance (what a crash-looping container said before it died)',
+	},
+	{
+		displayName: 'Tail Lines',
+		name: 'tailLines',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1000,
+		displayOptions: showKube(LINE_OPERATIONS),
+		description: 'At most this many of the newest lines per container and run',
 	},
 	{
 		displayName: 'Scope',
@@ -358,6 +432,36 @@ function field(json: Record<string, unknown>, path: string): unknown {
 	return cur;
 }
 
+/** Each input item's pod log request (namespace, selector, workload, containers …). */
+export function podLogRequests(this: IExecuteFunctions): (PodLogItem | Error)[] {
+	return this.getInputData().map((_, i) => {
+		try {
+			const namespace = text.call(this, 'namespace', i);
+			if (!namespace) {
+				throw new InvalidInputError(
+					`Item ${i} has no namespace to read pod logs from`,
+					'namespace',
+				);
+			}
+			return {
+				namespace,
+				workload: text.call(this, 'workload', i) || undefined,
+				labelSelector: text.call(this, 'labelSelector', i) || undefined,
+				containers: text
+					.call(this, 'containers', i)
+					.split(',')
+					.map((c) => c.trim())
+					.filter(Boolean),
+				previous: this.getNodeParameter('previous', i, true) as boolean,
+				tailLines: this.getNodeParameter('tailLines', i, 1000) as number,
+				scope: text.call(this, 'scope', i) || undefined,
+			};
+		} catch (error) {
+			return error as Error;
+		}
+	});
+}
+
 /** Each input item's scope and lines (from the Log Field), or its error. */
 export function itemLines(this: IExecuteFunctions, now: number): (ItemLines | Error)[] {
 	return this.getInputData().map((item, i) => {
@@ -395,11 +499,22 @@ export async function executeLines(
 	learn: boolean,
 ): Promise<INodeExecutionData[]> {
 	const now = referenceNow.call(this);
-	const inputs = itemLines.call(this, now);
+	const kubernetes = this.getNodeParameter('source', 0, 'items') === 'kubernetes';
+	let inputs = kubernetes ? podLogRequests.call(this) : itemLines.call(this, now);
 	let outcomes: ItemOutcome[];
 	try {
 		const store = await logStateStore.call(this);
-		const runs = await runItems(store, inputs, now, learnOptions.call(this, learn), learn);
+		if (kubernetes) {
+			const client = await kubeClient.call(this);
+			inputs = await podLogItems(client, store, inputs as (PodLogItem | Error)[], learn);
+		}
+		const runs = await runItems(
+			store,
+			inputs as (ItemLines | Error)[],
+			now,
+			learnOptions.call(this, learn),
+			learn,
+		);
 		outcomes = itemOutputs(runs, outputMode.call(this), now).map((o) =>
 			o instanceof Error ? { error: o } : { json: o as IDataObject[] },
 		);
