@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { kubernetesConnectionTest } from '../shared/kubernetes';
 import { storeCredentialTests, storeParameter } from '../shared/store';
-import { optionsProperty } from './actions/common';
+import { optionsProperty } from './actions/properties';
 import * as logPattern from './actions/logPattern/LogPattern.resource';
 import { router } from './actions/router';
 

@@ -1,7 +1,12 @@
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { MASK_NAMES } from '../../lib/logs';
+import {
+	DEFAULT_BURST_OPTIONS,
+	DEFAULT_MINER_OPTIONS,
+	DEFAULT_WARM_UP,
+	MASK_NAMES,
+} from '../../lib/logs';
 import { closeEmbeddedStores, closePostgresPools, closeRedisClients } from '../../lib/store';
 import { loadNode, runNode } from '../harness/nodeHarness';
 import { FakeKube } from '../k8s/server';
@@ -330,6 +335,22 @@ describe('Log Patterns: items, errors and parameters', () => {
 			continueOnFail: true,
 		});
 		expect(out[0].json.field).toBe('extraMasks[1]');
+	});
+
+	it('shows the library defaults as the parameters’ defaults', () => {
+		const props = node.description.properties;
+		const options = props.find((p) => p.name === 'options')!.options as INodeProperties[];
+		const def = (name: string) => options.find((o) => o.name === name)!.default;
+		expect(def('similarityThreshold')).toBe(DEFAULT_MINER_OPTIONS.similarityThreshold);
+		expect(def('siblingThreshold')).toBe(DEFAULT_MINER_OPTIONS.siblingThreshold);
+		expect(def('depth')).toBe(DEFAULT_MINER_OPTIONS.depth);
+		expect(def('maxClusters')).toBe(DEFAULT_MINER_OPTIONS.maxClusters);
+		expect(def('maxLineLength')).toBe(DEFAULT_MINER_OPTIONS.maxLineLength);
+		expect(def('burstSigma')).toBe(DEFAULT_BURST_OPTIONS.sigma);
+		expect(def('burstMinRuns')).toBe(DEFAULT_BURST_OPTIONS.minRuns);
+		expect(def('burstMinCount')).toBe(DEFAULT_BURST_OPTIONS.minCount);
+		expect(props.find((p) => p.name === 'warmUpLines')!.default).toBe(DEFAULT_WARM_UP.lines);
+		expect(props.find((p) => p.name === 'warmUpMinutes')!.default).toBe(DEFAULT_WARM_UP.minutes);
 	});
 
 	it('offers every built-in mask, all on by default', () => {

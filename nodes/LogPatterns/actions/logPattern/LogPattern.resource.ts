@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { scopeProperties } from '../common';
+import { scopeProperties } from '../properties';
 import * as learnAndMatch from './learnAndMatch.operation';
 import * as listTemplates from './listTemplates.operation';
 import * as matchOnly from './matchOnly.operation';

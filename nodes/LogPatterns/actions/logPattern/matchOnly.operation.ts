@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { executeLines, outputProperty } from '../common';
+import { executeLines } from '../common';
+import { outputProperty } from '../properties';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['logPattern'], operation: ['matchOnly'] } },
