@@ -58,7 +58,8 @@ export interface RolloutReport {
 
 export interface DeployReport {
 	operation: 'deploy';
-	status: 'succeeded' | 'failed';
+	/** planned: no cluster to deploy to (planDeploy) */
+	status: 'succeeded' | 'failed' | 'planned';
 	namespace?: string;
 	steps: StepResult[];
 	objects: AppliedObject[];

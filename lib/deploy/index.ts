@@ -5,3 +5,4 @@ export * from './dryRunApp';
 export * from './failure';
 export * from './policy';
 export * from './steps';
+export * from './planDeploy';

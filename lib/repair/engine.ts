@@ -107,7 +107,8 @@ export interface RepairResult {
 }
 
 export interface RepairDeps {
-	kube: KubeClient;
+	/** null: no cluster credential — plan only, change nothing (the shipped workflows' default) */
+	kube: KubeClient | null;
 	guards: GuardStore;
 	/** outcome history: the Auto gate reads it */
 	anomaly?: AnomalyStore;
@@ -134,7 +135,7 @@ function leaseTtl(req: RepairRequest): number {
 async function plan(
 	deps: RepairDeps,
 	req: RepairRequest,
-	workload: KubeObject,
+	workload: KubeObject | null,
 	policy: RemediationPolicy | undefined,
 	now: number,
 ): Promise<RepairPlan> {
@@ -146,7 +147,7 @@ async function plan(
 		history = h ?? [];
 	}
 	const rollout =
-		req.target.kind === 'Deployment'
+		req.target.kind === 'Deployment' && deps.kube && workload
 			? await recentRollout(deps.kube, workload, now, auto.recentRolloutMs)
 			: null;
 	return planRepair(
@@ -166,6 +167,36 @@ async function plan(
 			const c = checkAction(req.anomalyKey, action, history, auto.gate);
 			return { skip: c.skip, reason: c.reason };
 		},
+	);
+}
+
+/**
+ * Without a cluster credential nothing can be read or changed: the choice is made from the
+ * alert and the incident alone (no policy, no rollout history) and returned as a dry run.
+ */
+async function planWithoutCluster(
+	deps: RepairDeps,
+	req: RepairRequest,
+	result: RepairResult,
+	finish: (status: RepairStatus, reason: string, refusal?: Partial<Refusal>) => RepairResult,
+	now: number,
+): Promise<RepairResult> {
+	let action: RepairAction | null = req.operation === 'auto' ? null : req.operation;
+	if (req.operation === 'auto') {
+		const p = await plan(deps, req, null, undefined, now);
+		result.plan = { explanation: p.explanation, steps: p.steps };
+		if (!p.action) {
+			result.needs_human = true;
+			return finish('escalated', p.explanation, { code: 'escalate', needs_human: true });
+		}
+		action = p.action;
+		result.action = action;
+	}
+	result.dry_run = true;
+	return finish(
+		'dry_run',
+		`no Kubernetes credential: planned ${action} of ${describeTarget(req.target)}; nothing was changed (choose a Kubernetes API credential to repair)`,
+		{ code: 'no_cluster' },
 	);
 }
 
@@ -221,6 +252,8 @@ export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<R
 
 	const ns = checkNamespace(req.target.namespace, req.namespaces);
 	if (ns) return skip(ns);
+	if (!deps.kube) return planWithoutCluster(deps, req, result, finish, startedAt);
+	const kube = deps.kube;
 
 	let leased = false;
 	if (!req.dryRun) {
@@ -229,7 +262,7 @@ export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<R
 		leased = true;
 	}
 	try {
-		const workload = await readWorkload(deps.kube, req.target);
+		const workload = await readWorkload(kube, req.target);
 		if (!workload && req.operation !== 'cleanup') {
 			return skip({ code: 'not_found', reason: `${describeTarget(req.target)} not found` });
 		}
@@ -291,7 +324,7 @@ export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<R
 		if (peek) result.would_skip = { code: peek.code, reason: peek.reason };
 
 		const prepared = await PREPARE[action]({
-			client: deps.kube,
+			client: kube,
 			target: req.target,
 			workload,
 			policy,
@@ -332,7 +365,7 @@ export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<R
 			reason = `the change failed: ${(error as Error).message}`;
 		}
 		if (ok) {
-			result.verification = await verifyChange(deps.kube, req.target, change, {
+			result.verification = await verifyChange(kube, req.target, change, {
 				...req.verify,
 				httpGet: deps.httpGet,
 			});

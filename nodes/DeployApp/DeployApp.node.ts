@@ -28,7 +28,7 @@ export class DeployApp implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'aiopsKubernetesApi', required: true, testedBy: 'kubernetesConnectionTest' },
+			{ name: 'aiopsKubernetesApi', required: false, testedBy: 'kubernetesConnectionTest' },
 		],
 		properties: [
 			{

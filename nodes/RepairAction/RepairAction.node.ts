@@ -26,7 +26,7 @@ export class RepairAction implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'aiopsKubernetesApi', required: true, testedBy: 'kubernetesConnectionTest' },
+			{ name: 'aiopsKubernetesApi', required: false, testedBy: 'kubernetesConnectionTest' },
 			{
 				name: 'aiopsRedisApi',
 				required: true,

@@ -83,6 +83,40 @@ describe('Deploy App (node)', () => {
 		expect(fake.get('Ingress', NS, 'event-system')).toBeDefined();
 	});
 
+	it('without a Kubernetes credential reports the plan step by step and sends nothing', async () => {
+		const before = fake.requests.length;
+		const [out] = await runNode(node, {
+			parameters: { operation: 'deploy', source: 'yaml', rolloutTimeout: 30 },
+			items: [{ json: { yaml: APP_YAML, policyAnnotations } }],
+		});
+		const report = out[0].json as {
+			status: string;
+			steps: { step: string; status: string; detail: string }[];
+		};
+		expect(report.status).toBe('planned');
+		expect(report.steps.map((s) => s.step)).toEqual([
+			'create_namespace',
+			'deploy_app',
+			'configure_ingress',
+			'setup_ssl',
+			'configure_monitoring',
+			'setup_auto_repair',
+		]);
+		expect(report.steps.find((s) => s.step === 'configure_ingress')!.detail).toMatch(
+			/Ingress\/event-system/,
+		);
+		expect(report.steps.find((s) => s.step === 'setup_auto_repair')!.detail).toMatch(
+			/policy annotations on 1 workload/,
+		);
+		expect(fake.requests.length).toBe(before);
+		await expect(
+			runNode(node, {
+				parameters: { operation: 'status', source: 'yaml' },
+				items: [{ json: { yaml: APP_YAML } }],
+			}),
+		).rejects.toThrow(/status needs a Kubernetes API credential/);
+	});
+
 	it('fails a bad item with the field and item named; with continueOnFail the other items still run', async () => {
 		const bad = { json: { objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }] } };
 		const error = await run({ operation: 'deploy' }, [bad]).catch((e) => e);

@@ -216,6 +216,34 @@ describe('Repair Action (built node)', () => {
 		expect(JSON.stringify(cluster.fake.get('Deployment', NS, 'web'))).toBe(before);
 	});
 
+	it('without a Kubernetes credential only plans: Auto chooses, nothing is sent to a cluster', async () => {
+		const requestsBefore = cluster.fake.requests.length;
+		const items = await alertItems([
+			{
+				labels: {
+					alertname: 'KubeContainerOOMKilled',
+					namespace: NS,
+					deployment: 'web',
+					reason: 'OOMKilled',
+					auto_repair: 'scale_memory',
+				},
+			},
+		]);
+		const [out] = await runNode(node, { parameters: { operation: 'auto', ...embedded }, items });
+		const repair = out[0].json.repair as IDataObject;
+		expect(repair).toMatchObject({
+			status: 'dry_run',
+			code: 'no_cluster',
+			action: 'raise_memory',
+			dry_run: true,
+		});
+		expect(repair.reason).toMatch(
+			/^no Kubernetes credential: planned raise_memory of deployment\/web/,
+		);
+		expect((repair.plan as IDataObject).explanation).toMatch(/auto_repair label is "scale_memory"/);
+		expect(cluster.fake.requests.length).toBe(requestsBefore);
+	});
+
 	it('keeps guards and outcomes in Redis and the audit in Postgres', async () => {
 		await cluster.deploy({ memory: { limit: '256Mi' } });
 		const prefix = testPrefix();

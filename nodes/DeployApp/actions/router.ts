@@ -3,7 +3,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { kubeClient } from '../../shared/kubernetes';
+import { optionalKubeClient } from '../../shared/kubernetes';
 import { toNodeError } from '../../shared/items';
 import * as app from './app/App.resource';
 
@@ -13,9 +13,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as Operation;
 	let client;
 	try {
-		client = await kubeClient.call(this);
+		client = await optionalKubeClient.call(this);
 	} catch (error) {
 		throw toNodeError.call(this, error as Error, 0);
+	}
+	if (!client) {
+		// No cluster yet: Deploy and Dry Run report the plan; Status and Delete need one.
+		if (operation === 'deploy' || operation === 'dryRun') return [await app.deploy.plan.call(this)];
+		throw new NodeOperationError(this.getNode(), `${operation} needs a Kubernetes API credential`);
 	}
 	switch (operation) {
 		case 'deploy':

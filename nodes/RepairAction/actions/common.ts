@@ -35,7 +35,7 @@ import { SqlGuardStore } from '../../../lib/repair/sqlGuardStore';
 import { targetFromItem } from '../../../lib/repair/target';
 import type { SqlStore } from '../../../lib/store';
 import { emitItems, type ItemOutcome } from '../../shared/items';
-import { kubeClient } from '../../shared/kubernetes';
+import { optionalKubeClient } from '../../shared/kubernetes';
 import {
 	embeddedFolderOption,
 	redisConnection,
@@ -486,13 +486,15 @@ export async function runOperation(
 	const recordIn = new Set(options.recordIn ?? ['outcomes', 'incident', 'audit']);
 	const workflow = this.getWorkflow();
 	const who = `n8n workflow "${workflow.name ?? ''}" (${workflow.id ?? ''}) execution ${this.getExecutionId()}`;
-	let client: KubeClient;
+	let client: KubeClient | null;
 	let stores: Stores;
 	let rules: GuardRules;
 	try {
 		rules = guardRules(this.getNodeParameter('guardrails', 0, {}) as Guardrails);
 		stores = await openStores.call(this, options);
-		client = await kubeClient.call(this, { timeoutMs: (options.requestTimeout ?? 30) * 1000 });
+		client = await optionalKubeClient.call(this, {
+			timeoutMs: (options.requestTimeout ?? 30) * 1000,
+		});
 	} catch (error) {
 		return emitItems.call(
 			this,

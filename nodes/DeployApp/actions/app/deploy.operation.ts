@@ -6,7 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { assertDeployed, deployApp, parsePolicyAnnotations } from '../../../../lib/deploy';
+import {
+	assertDeployed,
+	deployApp,
+	parsePolicyAnnotations,
+	planDeploy,
+} from '../../../../lib/deploy';
 import type { KubeClient } from '../../../../lib/kube';
 import { mapItems } from '../../../shared/items';
 import { fieldValue, itemObjects } from './input';
@@ -70,5 +75,15 @@ export async function execute(
 		});
 		if (!options.failureInOutput) assertDeployed(report);
 		return report as unknown as IDataObject;
+	});
+}
+
+/** Without a Kubernetes credential: the steps and objects a deploy would apply. */
+export async function plan(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return mapItems.call(this, async (item, i) => {
+		const options = this.getNodeParameter('options', i, {}) as ApplyOptions;
+		const policyField = options.policyField ?? 'policyAnnotations';
+		const policy = parsePolicyAnnotations(fieldValue(item, policyField), policyField);
+		return planDeploy(itemObjects.call(this, item, i), policy) as unknown as IDataObject;
 	});
 }
