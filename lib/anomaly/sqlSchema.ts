@@ -4,55 +4,46 @@ import type { Migration } from '../store';
 
 export const ANOMALY_COMPONENT = 'anomaly';
 
-export const ANOMALY_MIGRATIONS: Migration[] = [
-	{
-		version: 1,
-		name: 'anomalies, occurrences, repair outcomes',
-		statements: (s) => [
-			`create table "${s}".anomalies (
-				anomaly_key text primary key,
-				first_ms bigint,
-				last_ms bigint,
-				fix_ms bigint,
-				fix_description text
-			)`,
-			// One row per occurrence: the primary key is what makes a re-delivery change nothing.
-			`create table "${s}".anomaly_occurrences (
-				anomaly_key text not null,
-				occurrence_id text not null,
-				started_ms bigint not null,
-				primary key (anomaly_key, occurrence_id)
-			)`,
-			`create index anomaly_occurrences_key_time on "${s}".anomaly_occurrences (anomaly_key, started_ms)`,
-			`create index anomaly_occurrences_time on "${s}".anomaly_occurrences (started_ms)`,
-			`create table "${s}".anomaly_outcomes (
-				anomaly_key text not null,
-				seq bigint generated always as identity,
-				outcome_id text,
-				action text not null,
-				success boolean not null,
-				details jsonb,
-				recorded_ms bigint not null,
-				primary key (anomaly_key, seq)
-			)`,
-			`create unique index anomaly_outcomes_id on "${s}".anomaly_outcomes (anomaly_key, outcome_id) where outcome_id is not null`,
-			// Records a batch: per key (in the caller's order, the same total order for every
-			// caller, so concurrent batches cannot deadlock) it takes the key's row lock first, so
-			// the counts it reads next include every batch committed before — the snapshot and
-			// the writes are one atomic step per key, as in the Redis script.
-			`create function "${s}".record_occurrences(
-				p_keys text[], p_counts int[], p_ids text[], p_ats bigint[], p_starts bigint[], p_cutoff bigint
+// Ineffective counts as failure (version 2): each successful outcome of the key followed, within
+// p_window ms, by one of the occurrences this call added becomes a failure, marked with the
+// first such occurrence; r_refired lists them (JSON).
+const REFIRE = (s: string) => `
+					new_ids := r_added;
+					with hit as (
+						select distinct on (r.seq) r.seq, u.id, u.at
+						from "${s}".anomaly_outcomes r
+						join unnest(new_ids, new_ats) as u(id, at)
+							on u.at > r.recorded_ms and u.at <= r.recorded_ms + p_window
+						where r.anomaly_key = k and r.success and p_window > 0
+						order by r.seq, u.at, u.id
+					), flipped as (
+						update "${s}".anomaly_outcomes r set success = false, refired_ms = hit.at, refired_by = hit.id
+						from hit where r.anomaly_key = k and r.seq = hit.seq
+						returning r.action, r.outcome_id, r.recorded_ms, hit.id, hit.at
+					)
+					select coalesce(array_agg(json_build_object('a', f.action, 'id', f.outcome_id, 't', f.recorded_ms,
+						'o', f.id, 'f', f.at)::text), '{}')
+						into r_refired from flipped f;`;
+
+// record_occurrences: version 1 as first created (kept byte for byte), version 2 with the
+// re-fire rule. Records a batch: per key (in the caller's order, the same total order for every
+// caller, so concurrent batches cannot deadlock) it takes the key's row lock first, so the
+// counts it reads next include every batch committed before — the snapshot and the writes are
+// one atomic step per key, as in the Redis script.
+function recordOccurrencesFunction(s: string, refire: boolean): string {
+	return `create function "${s}".record_occurrences(
+				p_keys text[], p_counts int[], p_ids text[], p_ats bigint[], p_starts bigint[], p_cutoff bigint${refire ? ', p_window bigint' : ''}
 			) returns table (
 				r_key text, r_added text[], r_c1 int, r_c24 int, r_c7 int, r_c30 int,
 				r_first bigint, r_last bigint, r_repairs int, r_restarts int,
-				r_fix bigint, r_fix_description text, r_recurred boolean
+				r_fix bigint, r_fix_description text, r_recurred boolean${refire ? ', r_refired text[]' : ''}
 			) language plpgsql as $fn$
 			declare
 				i int;
 				lo int := 1;
 				k text;
 				new_min bigint;
-				new_max bigint;
+				new_max bigint;${refire ? '\n\t\t\t\tnew_ids text[];\n\t\t\t\tnew_ats bigint[];' : ''}
 			begin
 				-- retention for keys not seen lately, a bounded slice per call
 				delete from "${s}".anomaly_occurrences o where o.ctid = any(array(
@@ -86,8 +77,8 @@ export const ANOMALY_MIGRATIONS: Migration[] = [
 						on conflict do nothing
 						returning occurrence_id, started_ms
 					)
-					select coalesce(array_agg(ins.occurrence_id), '{}'), min(ins.started_ms), max(ins.started_ms)
-						into r_added, new_min, new_max from ins;
+					select coalesce(array_agg(ins.occurrence_id), '{}'), min(ins.started_ms), max(ins.started_ms)${refire ? ', array_agg(ins.started_ms)' : ''}
+						into r_added, new_min, new_max${refire ? ', new_ats' : ''} from ins;${refire ? REFIRE(s) : ''}
 					if new_min is not null then
 						update "${s}".anomalies a set first_ms = least(a.first_ms, new_min), last_ms = greatest(a.last_ms, new_max)
 							where a.anomaly_key = k;
@@ -96,7 +87,42 @@ export const ANOMALY_MIGRATIONS: Migration[] = [
 					return next;
 				end loop;
 			end
-			$fn$`,
+			$fn$`;
+}
+
+export const ANOMALY_MIGRATIONS: Migration[] = [
+	{
+		version: 1,
+		name: 'anomalies, occurrences, repair outcomes',
+		statements: (s) => [
+			`create table "${s}".anomalies (
+				anomaly_key text primary key,
+				first_ms bigint,
+				last_ms bigint,
+				fix_ms bigint,
+				fix_description text
+			)`,
+			// One row per occurrence: the primary key is what makes a re-delivery change nothing.
+			`create table "${s}".anomaly_occurrences (
+				anomaly_key text not null,
+				occurrence_id text not null,
+				started_ms bigint not null,
+				primary key (anomaly_key, occurrence_id)
+			)`,
+			`create index anomaly_occurrences_key_time on "${s}".anomaly_occurrences (anomaly_key, started_ms)`,
+			`create index anomaly_occurrences_time on "${s}".anomaly_occurrences (started_ms)`,
+			`create table "${s}".anomaly_outcomes (
+				anomaly_key text not null,
+				seq bigint generated always as identity,
+				outcome_id text,
+				action text not null,
+				success boolean not null,
+				details jsonb,
+				recorded_ms bigint not null,
+				primary key (anomaly_key, seq)
+			)`,
+			`create unique index anomaly_outcomes_id on "${s}".anomaly_outcomes (anomaly_key, outcome_id) where outcome_id is not null`,
+			recordOccurrencesFunction(s, false),
 			// Appends outcomes (input order), skipping outcome_ids already recorded for the key,
 			// and keeps the newest p_cap per key; returns the input indexes that were recorded.
 			`create function "${s}".record_outcomes(
@@ -126,6 +152,15 @@ export const ANOMALY_MIGRATIONS: Migration[] = [
 				end loop;
 			end
 			$fn$`,
+		],
+	},
+	{
+		version: 2,
+		name: 'ineffective repairs count as failures (re-fired)',
+		statements: (s) => [
+			`alter table "${s}".anomaly_outcomes add column refired_ms bigint, add column refired_by text`,
+			`drop function "${s}".record_occurrences(text[], int[], text[], bigint[], bigint[], bigint)`,
+			recordOccurrencesFunction(s, true),
 		],
 	},
 ];

@@ -22,7 +22,7 @@ const CONNECTION_CODES = new Set([
 ]);
 
 const CONNECTION_MESSAGES =
-	/connection (is )?(closed|terminated|lost|ended)|Connection terminated|timeout|socket|MaxRetriesPerRequest|Stream isn't writeable|ECONN|getaddrinfo/i;
+	/connection (is )?(close|terminat|lost|end)|timeout|socket|MaxRetriesPerRequest|Stream isn't writeable|ECONN|getaddrinfo/i;
 
 /** Whether an error means the connection (not the statement) failed. */
 export function isConnectionError(error: unknown): boolean {

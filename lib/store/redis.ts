@@ -25,7 +25,17 @@ const LAST_ERROR = '__aiopsLastConnectionError';
 /** A StoreUnavailableError for a failed Redis command, with the connection's last error. */
 export function redisFailure(client: Redis | undefined, c: RedisConnection, error: unknown) {
 	const last = client ? (client as unknown as Record<string, unknown>)[LAST_ERROR] : undefined;
-	const wrapped = storeFailure('Redis', redisAddress(c), error);
+	// ioredis reports a command cut off by a lost connection as "max retries (0) reached"
+	const lost = (error as Error)?.name === 'MaxRetriesPerRequestError';
+	const wrapped = storeFailure(
+		'Redis',
+		redisAddress(c),
+		lost
+			? Object.assign(new Error('the connection was lost before Redis answered'), {
+					code: 'ECONNRESET',
+				})
+			: error,
+	);
 	if (typeof last === 'string' && !wrapped.message.includes(last)) wrapped.message += ` (${last})`;
 	return wrapped;
 }
@@ -64,6 +74,8 @@ function createClient(c: RedisConnection): Redis {
 		// A command fails on the first disconnect instead of being replayed: our writes are
 		// idempotent by design, and the node — not the driver — decides about retries.
 		maxRetriesPerRequest: 0,
+		// …and never replayed after a reconnect either (a replayed outcome without an id would count twice).
+		autoResendUnfulfilledCommands: false,
 		enableOfflineQueue: true,
 		retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
 	});

@@ -221,8 +221,8 @@ describe('Send and Wait for Approval in real n8n', () => {
 		expect(await executionStatus(first.executionId)).toBe('waiting');
 
 		// the same request went to Telegram through n8n's HTTP helper, with the links as buttons
-		const tg = telegram.requests.find((r) =>
-			(r.json as { text: string }).text.includes('shop/checkout'),
+		const tg = telegram.requests.find(
+			(r) => r.url.endsWith('/sendMessage') && r.body.includes('shop/checkout'),
 		)!;
 		expect(tg.url).toBe(`/bot${TG_TOKEN}/sendMessage`);
 		const tgBody = tg.json as {

@@ -192,6 +192,10 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			: description.version,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
+		// the credentials the test gives are the ones set on the node, as in a workflow
+		credentials: Object.fromEntries(
+			Object.keys(opts.credentials ?? {}).map((type) => [type, { id: `${type}-id`, name: type }]),
+		),
 	};
 	const staticData: Record<string, IDataObject> = {};
 	const executeData = Object.assign(opts.executeData ?? {}, {
@@ -251,7 +255,10 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			authenticated.qs = { ...(props.qs as IDataObject), ...authenticated.qs };
 			if (props.auth) authenticated.auth = props.auth as IHttpRequestOptions['auth'];
 		} else if (typeof auth === 'function') {
-			Object.assign(authenticated, await auth(credentials as ICredentialDataDecryptedObject, authenticated));
+			Object.assign(
+				authenticated,
+				await auth(credentials as ICredentialDataDecryptedObject, authenticated),
+			);
 		}
 		return realHttpRequest(authenticated);
 	};

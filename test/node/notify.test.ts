@@ -280,7 +280,17 @@ const rollback: INodeExecutionData = {
 			action: 'rollback',
 			target: { namespace: 'shop', name: 'checkout' },
 			reason: 'tier 3: a rollout 10 minutes ago',
-			dry_run: { diff: '- image: shop:1.4.0\n+ image: shop:1.3.9' },
+			change: {
+				description: 'roll back deployment/checkout from revision 5 to revision 4',
+				fields: [
+					{
+						path: 'spec.template.spec.containers[0].image',
+						op: 'replace',
+						before: 'shop:1.4.0',
+						after: 'shop:1.3.9',
+					},
+				],
+			},
 		},
 		incident: { id: 'inc-42', tier: 3 },
 	},
@@ -320,7 +330,7 @@ describe('Notify: Send and Wait for Approval', () => {
 			reply_markup: { inline_keyboard: Array<Array<{ text: string; url: string }>> };
 		};
 		expect(decodeTelegramHtml(body.text)).toContain(
-			'Dry run:\n- image: shop:1.4.0\n+ image: shop:1.3.9',
+			'Dry run (server-side, nothing changed):\nspec.template.spec.containers[0].image: "shop:1.4.0" → "shop:1.3.9"',
 		);
 		const [reject, approve] = body.reply_markup.inline_keyboard[0];
 		const approveUrl = new URL(approve.url);

@@ -9,8 +9,9 @@ import { Client } from 'pg';
 
 import type { PostgresConnection, RedisConnection } from '../../lib/store';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { DATABASE_URL, REDIS_URL } from './services.globalSetup';
+
+export { DATABASE_URL, REDIS_URL };
 
 export function randomId(): string {
 	return randomBytes(6).toString('hex');

@@ -214,7 +214,18 @@ describe('templates', () => {
 			target: { namespace: 'shop', name: 'checkout' },
 			reason: 'tier 3',
 			duration_ms: 65_000,
-			dry_run: { diff: '- image: shop:2\n+ image: shop:1' },
+			// what Repair Action outputs for a dry run
+			change: {
+				description: 'roll back deployment/checkout from revision 2 to revision 1',
+				fields: [
+					{
+						path: 'spec.template.spec.containers[0].image',
+						op: 'replace',
+						before: 'shop:2',
+						after: 'shop:1',
+					},
+				],
+			},
 		},
 	};
 
@@ -289,7 +300,12 @@ describe('templates', () => {
 	it('repair_needs_approval carries the dry-run diff as a preformatted block', () => {
 		const { spans, title } = renderMessage('repair_needs_approval', item);
 		expect(title).toBe('🛑 Approval needed: rollback');
-		expect(spans.find((s) => s.pre)?.text).toBe('- image: shop:2\n+ image: shop:1');
+		expect(spans.find((s) => s.pre)?.text).toBe(
+			'spec.template.spec.containers[0].image: "shop:2" → "shop:1"',
+		);
+		expect(plainText(spans)).toContain(
+			'What will be done: roll back deployment/checkout from revision 2 to revision 1',
+		);
 		expect(plainText(spans)).toContain('Why: tier 3');
 	});
 

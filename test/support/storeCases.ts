@@ -1,0 +1,86 @@
+// The stores every store-behaviour test runs against: real Redis, real Postgres and PGlite,
+// each isolated (own key prefix, own schema, own PGlite folder per test file).
+import { RedisAnomalyStore, SqlAnomalyStore, type AnomalyStore } from '../../lib/anomaly';
+import { SqlIncidentStore } from '../../lib/incidents';
+import {
+	closeEmbeddedStores,
+	closePostgresPools,
+	closeRedisClients,
+	embeddedStore,
+	postgresStore,
+	type SqlStore,
+} from '../../lib/store';
+import {
+	deletePrefix,
+	dropSchema,
+	postgresConnection,
+	redisConnection,
+	testPrefix,
+	testSchema,
+	tmpFolder,
+} from './stores';
+
+export type StoreKind = 'Redis' | 'Postgres' | 'PGlite';
+
+interface Opened<T> {
+	store: T;
+	cleanup(): Promise<void>;
+}
+
+const folders: { path: string; remove(): void }[] = [];
+
+function pgliteFolder(): string {
+	if (!folders.length) folders.push(tmpFolder('aiops-pglite'));
+	return folders[0].path;
+}
+
+function sqlFor(kind: 'Postgres' | 'PGlite'): SqlStore {
+	return kind === 'Postgres'
+		? postgresStore(postgresConnection())
+		: embeddedStore({ folder: pgliteFolder() });
+}
+
+async function dropIn(kind: 'Postgres' | 'PGlite', schema: string): Promise<void> {
+	if (kind === 'Postgres') await dropSchema(schema);
+	else await sqlFor(kind).query(`drop schema if exists "${schema}" cascade`);
+}
+
+export function openAnomalyStore(
+	kind: StoreKind,
+	options: { retentionDays?: number } = {},
+): Opened<AnomalyStore> {
+	if (kind === 'Redis') {
+		const prefix = testPrefix();
+		return {
+			store: new RedisAnomalyStore(redisConnection(), {
+				prefix,
+				retentionDays: options.retentionDays,
+			}),
+			cleanup: () => deletePrefix(prefix),
+		};
+	}
+	const schema = testSchema();
+	return {
+		store: new SqlAnomalyStore(sqlFor(kind), { schema }),
+		cleanup: () => dropIn(kind, schema),
+	};
+}
+
+export function openIncidentStore(
+	kind: 'Postgres' | 'PGlite',
+): Opened<SqlIncidentStore> & { sql: SqlStore; schema: string } {
+	const schema = testSchema();
+	const sql = sqlFor(kind);
+	return {
+		store: new SqlIncidentStore(sql, { schema }),
+		sql,
+		schema,
+		cleanup: () => dropIn(kind, schema),
+	};
+}
+
+/** Closes every connection and removes the PGlite folder (afterAll of a test file). */
+export async function closeStores(): Promise<void> {
+	await Promise.all([closeEmbeddedStores(), closeRedisClients(), closePostgresPools()]);
+	for (const f of folders.splice(0)) f.remove();
+}
