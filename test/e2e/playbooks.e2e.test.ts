@@ -1,27 +1,28 @@
 // The shipped playbooks in a real n8n 2.41.1 with the embedded store, set up as a user would:
-// a Prometheus credential, a Telegram credential (its API base URL pointing at a local stand-in
-// for the Bot API), the Alertmanager receiver credential, their own service list. Every Schedule
-// Trigger is swapped for a Webhook of the same name (test/e2e/support/playbooks.ts), so each
-// "scheduled" run happens when the test says and the POST returns when it is over.
+// a Prometheus credential, the Alertmanager receiver credential, their own service list; the
+// Notify nodes keep their shipped webhook channel, pointed at a local receiver that stands in for
+// the notification inbox. Every Schedule Trigger is swapped for a Webhook of the same name
+// (test/e2e/support/playbooks.ts), so each "scheduled" run happens when the test says and the
+// POST returns when it is over.
 //   proactive-inspection  a real Prometheus 2.42 with a backfilled memory series rising towards
 //                          its limit → one predicted incident at tier 2, one notification; a
 //                          second run within the 30 minutes adds neither
-//   health-checks          one failing local service → one occurrence, one incident, one
-//                          message; recovered → the incident resolves, one message
+//   health-checks          failing local services (503, refused, slow) → one occurrence, one
+//                          incident, one message each; recovered → resolved, one message
 //   housekeeping           Watchdog heartbeats from a real Alertmanager 0.25; silence → one
 //                          "missing" message, heartbeat again → one "back" message; stale
 //                          incidents resolved and notified
 import { createServer, type Server } from 'node:http';
 
 import { startAlertmanager } from '../support/alertmanager';
-import { startFakeService } from '../support/fakeChannels';
-import { decodeTelegramHtml } from '../support/notifyText';
 import { closedPort } from '../support/net';
 import { startPrometheus, type PrometheusInstance } from '../support/prometheus';
 import { startN8n, type N8nInstance } from './support/n8n';
+import { startReceiver } from './support/receiver';
 import {
 	editCode,
 	nodeNamed,
+	nodesOfType,
 	runVia,
 	scheduleAsWebhook,
 	shippedWorkflow,
@@ -29,14 +30,12 @@ import {
 	type ShippedWorkflow,
 } from './support/playbooks';
 
-const TG_TOKEN = '7000000004:AAPlaybooksToken0123456789abcdef';
-const CHAT_ID = '-100424242';
 const AM_TOKEN = 'watchdog-token-0123';
 const MINUTE = 60_000;
 
-const telegramCredential = { id: 'tgPlaybooks00001', name: 'Telegram (stand-in)' };
 const prometheusCredential = { id: 'promPlaybooks001', name: 'Prometheus (test)' };
-const alertmanagerCredential = { id: 'amPlaybooks00001', name: 'Alertmanager bearer' };
+// the credential the shipped Watchdog trigger names (npm start creates it)
+const alertmanagerCredential = { id: 'aiopsAmReceiver01', name: 'Alertmanager receiver' };
 
 interface Incident {
 	id: string;
@@ -120,22 +119,20 @@ async function startService(status: () => number, delayMs = 0) {
 describe('shipped playbooks in real n8n', () => {
 	let n8n: N8nInstance;
 	let prometheus: PrometheusInstance;
-	let telegram: Awaited<ReturnType<typeof startFakeService>>;
+	let inbox: Awaited<ReturnType<typeof startReceiver>>;
 	let cart: Awaited<ReturnType<typeof startService>>;
 	let payments: Awaited<ReturnType<typeof startService>>;
 	let catalog: Awaited<ReturnType<typeof startService>>;
 	let paymentsStatus = 503;
 	let predictedKey = '';
 
-	/** What the channel received: the text of each sendMessage, as Telegram would show it. */
+	/** The text of every message the channel received (the webhook channel's plain text). */
 	const messages = () =>
-		telegram.requests
-			.filter((r) => r.url === `/bot${TG_TOKEN}/sendMessage`)
-			.map((r) => {
-				const body = r.json as { chat_id: string; text: string };
-				expect(body.chat_id).toBe(CHAT_ID);
-				return decodeTelegramHtml(body.text);
-			});
+		inbox.received.map((r) => {
+			const body = r.body as { event: string; text: string };
+			expect(body.event).toMatch(/^[a-z_]+$/);
+			return body.text;
+		});
 	// (the probe answers [{}] when the store holds no incident)
 	const incidents = async () =>
 		((await runVia(n8n.baseUrl, 'probe-incidents')) as Incident[]).filter((i) => i.id);
@@ -164,15 +161,18 @@ describe('shipped playbooks in real n8n', () => {
 				},
 			],
 		});
-		telegram = await startFakeService({
-			status: 200,
-			body: { ok: true, result: { message_id: 1 } },
-		});
+		// stands in for the notification inbox the Notify nodes post to
+		inbox = await startReceiver();
 		cart = await startService(() => 200);
 		payments = await startService(() => paymentsStatus);
 		catalog = await startService(() => 200, 300);
 
-		const notifyChannel = { telegramChatId: CHAT_ID };
+		const toInbox = (workflow: ShippedWorkflow) => {
+			for (const node of nodesOfType(workflow, 'n8n-nodes-aiops.notify')) {
+				expect(node.parameters.channels).toEqual(['webhook']);
+				node.parameters.webhookUrl = `${inbox.url}/${workflow.id}`;
+			}
+		};
 		const proactive = shippedWorkflow('proactive-inspection.json');
 		scheduleAsWebhook(proactive, 'Every 5 Minutes', 'test-inspection');
 		useCredential(
@@ -181,13 +181,7 @@ describe('shipped playbooks in real n8n', () => {
 			'aiopsPrometheusApi',
 			prometheusCredential,
 		);
-		useCredential(
-			proactive,
-			'n8n-nodes-aiops.notify',
-			'aiopsTelegramApi',
-			telegramCredential,
-			notifyChannel,
-		);
+		toInbox(proactive);
 
 		const unusedPort = await closedPort();
 		const health = shippedWorkflow('health-checks.json');
@@ -214,13 +208,7 @@ describe('shipped playbooks in real n8n', () => {
 				])};`,
 			),
 		);
-		useCredential(
-			health,
-			'n8n-nodes-aiops.notify',
-			'aiopsTelegramApi',
-			telegramCredential,
-			notifyChannel,
-		);
+		toInbox(health);
 
 		const housekeeping = shippedWorkflow('housekeeping.json');
 		scheduleAsWebhook(housekeeping, 'Every 15 Minutes', 'test-stale');
@@ -230,27 +218,11 @@ describe('shipped playbooks in real n8n', () => {
 			code.replace('const MISSING_AFTER_MINUTES = 10;', 'const MISSING_AFTER_MINUTES = 0.25;'),
 		);
 		nodeNamed(housekeeping, 'Resolve Stale Incidents').parameters.quietMinutes = 1;
-		useCredential(
-			housekeeping,
-			'n8n-nodes-aiops.alertmanagerTrigger',
-			'alertmanagerReceiverApi',
-			alertmanagerCredential,
-		);
-		useCredential(
-			housekeeping,
-			'n8n-nodes-aiops.notify',
-			'aiopsTelegramApi',
-			telegramCredential,
-			notifyChannel,
-		);
+		// Watchdog names the Alertmanager receiver credential already: only create it (below)
+		toInbox(housekeeping);
 
 		n8n = await startN8n({
 			credentials: [
-				{
-					...telegramCredential,
-					type: 'aiopsTelegramApi',
-					data: { accessToken: TG_TOKEN, baseUrl: telegram.url },
-				},
 				{
 					...prometheusCredential,
 					type: 'aiopsPrometheusApi',
@@ -277,7 +249,7 @@ describe('shipped playbooks in real n8n', () => {
 	afterAll(async () => {
 		await n8n?.stop();
 		await prometheus?.stop();
-		await telegram?.close();
+		await inbox?.close();
 		await cart?.close();
 		await payments?.close();
 		await catalog?.close();
