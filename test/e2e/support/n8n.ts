@@ -135,13 +135,18 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		throw error;
 	}
 	const login = async () => {
-		const res = await fetch(`${baseUrl}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-		if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-		return (res.headers.get('set-cookie') ?? '').split(';')[0];
+		// right after start the login route may not be mounted yet (404) even when others are
+		for (let attempt = 0; ; attempt++) {
+			const res = await fetch(`${baseUrl}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+			});
+			if (res.ok) return (res.headers.get('set-cookie') ?? '').split(';')[0];
+			if (res.status !== 404 || attempt >= 120)
+				throw new Error(`login failed: ${res.status} ${await res.text()}`);
+			await new Promise((r) => setTimeout(r, 500));
+		}
 	};
 	return { baseUrl, userFolder, logs, login, stop };
 }
