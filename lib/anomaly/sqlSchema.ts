@@ -36,65 +36,60 @@ export const ANOMALY_MIGRATIONS: Migration[] = [
 				primary key (anomaly_key, seq)
 			)`,
 			`create unique index anomaly_outcomes_id on "${s}".anomaly_outcomes (anomaly_key, outcome_id) where outcome_id is not null`,
-			// Records a batch: per key (in the caller's order, the same total order for every
-			// caller, so concurrent batches cannot deadlock) it takes the key's row lock first, so
-			// the counts it reads next include every batch committed before — the snapshot and
-			// the writes are one atomic step per key, as in the Redis script.
+			// Records a batch in three statements whatever the number of keys: lock every key's row
+			// (sorted, so concurrent batches cannot deadlock), prune, then one statement that reads
+			// each key's snapshot and inserts — a statement does not see its own writes, so the
+			// snapshot is the state before this batch and after every batch committed before it:
+			// one atomic step per key, as the Redis script is.
 			`create function "${s}".record_occurrences(
-				p_keys text[], p_counts int[], p_ids text[], p_ats bigint[], p_starts bigint[], p_cutoff bigint
+				p_keys text[], p_occ_keys text[], p_ids text[], p_ats bigint[], p_starts bigint[], p_cutoff bigint
 			) returns table (
 				r_key text, r_added text[], r_c1 int, r_c24 int, r_c7 int, r_c30 int,
 				r_first bigint, r_last bigint, r_repairs int, r_restarts int,
 				r_fix bigint, r_fix_description text, r_recurred boolean
-			) language plpgsql as $fn$
-			declare
-				i int;
-				lo int := 1;
-				k text;
-				new_min bigint;
-				new_max bigint;
+			) language plpgsql
+			-- custom plans: generic ones guess 10 rows per unnest and pick quadratic nested loops
+			set plan_cache_mode = force_custom_plan as $fn$
 			begin
 				-- retention for keys not seen lately, a bounded slice per call
 				delete from "${s}".anomaly_occurrences o where o.ctid = any(array(
 					select x.ctid from "${s}".anomaly_occurrences x where x.started_ms < p_cutoff
 					limit 500 for update skip locked));
-				for i in 1 .. coalesce(array_length(p_keys, 1), 0) loop
-					k := p_keys[i];
-					insert into "${s}".anomalies as a (anomaly_key) values (k)
-						on conflict (anomaly_key) do update set anomaly_key = excluded.anomaly_key;
-					delete from "${s}".anomaly_occurrences o where o.anomaly_key = k and o.started_ms < p_cutoff;
-					r_key := k;
-					select count(*) filter (where o.started_ms >= p_starts[1])::int,
-						count(*) filter (where o.started_ms >= p_starts[2])::int,
-						count(*) filter (where o.started_ms >= p_starts[3])::int,
-						count(*) filter (where o.started_ms >= p_starts[4])::int
-						into r_c1, r_c24, r_c7, r_c30
-						from "${s}".anomaly_occurrences o where o.anomaly_key = k;
-					select a.first_ms, a.last_ms, a.fix_ms, a.fix_description
-						into r_first, r_last, r_fix, r_fix_description
-						from "${s}".anomalies a where a.anomaly_key = k;
-					select count(*)::int, count(*) filter (where r.action ~* 'restart')::int
-						into r_repairs, r_restarts
-						from "${s}".anomaly_outcomes r where r.anomaly_key = k;
-					r_recurred := r_fix is not null and exists (
-						select 1 from "${s}".anomaly_occurrences o where o.anomaly_key = k and o.started_ms > r_fix);
+				insert into "${s}".anomalies as a (anomaly_key)
+					select k from unnest(p_keys) as k order by k
+					on conflict (anomaly_key) do update set anomaly_key = excluded.anomaly_key;
+				delete from "${s}".anomaly_occurrences o
+					where o.anomaly_key = any(p_keys) and o.started_ms < p_cutoff;
+				return query
 					with ins as (
 						insert into "${s}".anomaly_occurrences (anomaly_key, occurrence_id, started_ms)
-						select k, u.id, u.at
-						from unnest(p_ids[lo : lo + p_counts[i] - 1], p_ats[lo : lo + p_counts[i] - 1]) as u(id, at)
+						select u.k, u.id, u.at from unnest(p_occ_keys, p_ids, p_ats) as u(k, id, at)
 						where u.at >= p_cutoff
 						on conflict do nothing
-						returning occurrence_id, started_ms
+						returning anomaly_key, occurrence_id, started_ms
+					), added as (
+						select i.anomaly_key, array_agg(i.occurrence_id) as ids, min(i.started_ms) as mn, max(i.started_ms) as mx
+						from ins i group by i.anomaly_key
+					), upd as (
+						update "${s}".anomalies a set first_ms = least(a.first_ms, g.mn), last_ms = greatest(a.last_ms, g.mx)
+						from added g where a.anomaly_key = g.anomaly_key
 					)
-					select coalesce(array_agg(ins.occurrence_id), '{}'), min(ins.started_ms), max(ins.started_ms)
-						into r_added, new_min, new_max from ins;
-					if new_min is not null then
-						update "${s}".anomalies a set first_ms = least(a.first_ms, new_min), last_ms = greatest(a.last_ms, new_max)
-							where a.anomaly_key = k;
-					end if;
-					lo := lo + p_counts[i];
-					return next;
-				end loop;
+					select k.k, coalesce(g.ids, '{}'), c.c1, c.c24, c.c7, c.c30,
+						a.first_ms, a.last_ms, r.repairs, r.restarts, a.fix_ms, a.fix_description,
+						a.fix_ms is not null and exists (select 1 from "${s}".anomaly_occurrences o
+							where o.anomaly_key = k.k and o.started_ms > a.fix_ms)
+					from unnest(p_keys) as k(k)
+					join "${s}".anomalies a on a.anomaly_key = k.k
+					left join added g on g.anomaly_key = k.k
+					cross join lateral (
+						select count(*) filter (where o.started_ms >= p_starts[1])::int as c1,
+							count(*) filter (where o.started_ms >= p_starts[2])::int as c24,
+							count(*) filter (where o.started_ms >= p_starts[3])::int as c7,
+							count(*) filter (where o.started_ms >= p_starts[4])::int as c30
+						from "${s}".anomaly_occurrences o where o.anomaly_key = k.k) c
+					cross join lateral (
+						select count(*)::int as repairs, count(*) filter (where x.action ~* 'restart')::int as restarts
+						from "${s}".anomaly_outcomes x where x.anomaly_key = k.k) r;
 			end
 			$fn$`,
 			// Appends outcomes (input order), skipping outcome_ids already recorded for the key,
@@ -102,7 +97,9 @@ export const ANOMALY_MIGRATIONS: Migration[] = [
 			`create function "${s}".record_outcomes(
 				p_keys text[], p_ids text[], p_actions text[], p_success boolean[], p_details text[],
 				p_ats bigint[], p_cap int
-			) returns table (r_index int) language plpgsql as $fn$
+			) returns table (r_index int) language plpgsql
+			-- custom plans: generic ones guess 10 rows per unnest and pick quadratic nested loops
+			set plan_cache_mode = force_custom_plan as $fn$
 			declare
 				k text;
 				i int;
