@@ -2,7 +2,8 @@
 // imported and published. Data lives in AIOPS_N8N_HOME (default ~/.n8n-aiops); the port is
 // N8N_PORT (default 5678). Ctrl-C stops n8n.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,6 +12,7 @@ import {
 	installCommunityPackage,
 	n8nEnv,
 	n8nRuntime,
+	ownerEnv,
 	packTarball,
 	ROOT,
 } from './n8n-local.mjs';
@@ -29,27 +31,55 @@ rmSync(join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aiops'), {
 });
 await installCommunityPackage(userFolder, await packTarball());
 
+// First start: an owner account and the secrets the shipped workflows use (the Alertmanager
+// receiver token, the onboarding token), generated once and kept in the data folder.
+const secretsFile = join(userFolder, 'aiops-secrets.json');
+if (!existsSync(secretsFile)) {
+	mkdirSync(userFolder, { recursive: true });
+	const token = () => randomBytes(18).toString('base64url');
+	writeFileSync(
+		secretsFile,
+		JSON.stringify(
+			{
+				owner: { email: 'owner@aiops.local', password: `Aiops-${token()}` },
+				alertmanagerToken: token(),
+				onboardingToken: token(),
+			},
+			null,
+			2,
+		),
+		{ mode: 0o600 },
+	);
+}
+const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
+const credentials = [
+	{
+		id: 'aiopsAmReceiver01',
+		name: 'Alertmanager receiver',
+		type: 'alertmanagerReceiverApi',
+		data: { authType: 'bearer', token: secrets.alertmanagerToken },
+	},
+	{
+		id: 'aiopsOnboardTok1',
+		name: 'Onboarding token',
+		type: 'httpHeaderAuth',
+		data: { name: 'Authorization', value: `Bearer ${secrets.onboardingToken}` },
+	},
+];
+
 const env = n8nEnv({
 	userFolder,
 	port,
 	brokerPort: port + 1,
 	host,
-	extra: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info' },
+	extra: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info', ...ownerEnv(secrets.owner) },
 });
 const workflowsDir = join(ROOT, 'workflows');
-const workflows = existsSync(workflowsDir)
-	? readdirSync(workflowsDir)
-			.filter((f) => f.endsWith('.json'))
-			.map((f) => JSON.parse(readFileSync(join(workflowsDir, f), 'utf8')))
-	: [];
-const credentialsFile = join(workflowsDir, 'credentials', 'embedded-defaults.json');
-const credentials = existsSync(credentialsFile)
-	? JSON.parse(readFileSync(credentialsFile, 'utf8'))
-	: [];
-if (workflows.length || credentials.length) {
-	log(`importing ${workflows.length} workflow(s) and ${credentials.length} credential(s)`);
-	await importAndPublish({ runtime, env, credentials, workflows });
-}
+const workflows = readdirSync(workflowsDir)
+	.filter((f) => f.endsWith('.json'))
+	.map((f) => JSON.parse(readFileSync(join(workflowsDir, f), 'utf8')));
+log(`importing ${workflows.length} workflow(s) and their default credentials`);
+await importAndPublish({ runtime, env, credentials, workflows });
 
 const child = spawn(runtime.node, [runtime.n8n, 'start'], { env, stdio: 'inherit' });
 const base = `http://${host}:${port}`;
@@ -64,7 +94,12 @@ for (let i = 0; i < 600; i++) {
 		break;
 	await new Promise((r) => setTimeout(r, 500));
 }
-log(`n8n is running: open ${base}/ (first visit: create the owner account)`);
+log(
+	`n8n is running: open ${base}/ and sign in as ${secrets.owner.email} / ${secrets.owner.password}`,
+);
+log(`secrets (also in ${secretsFile}):`);
+log(`  Alertmanager receiver bearer token: ${secrets.alertmanagerToken}`);
+log(`  onboarding webhook header: Authorization: Bearer ${secrets.onboardingToken}`);
 for (const wf of workflows) {
 	for (const node of wf.nodes ?? []) {
 		const path = node.parameters?.path;

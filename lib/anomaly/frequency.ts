@@ -8,6 +8,7 @@ import {
 	type EscalationThresholds,
 } from './escalation';
 import type { OccurrenceInput } from './occurrence';
+import type { RefiredOutcome } from './repairs';
 import { WINDOWS } from './windows';
 
 /** One key as the store saw it at one moment (inside the same atomic step as the writes). */
@@ -53,6 +54,8 @@ export interface OccurrenceRecord {
 	/** This occurrence moved the key into a higher escalation level. */
 	escalation_crossed: boolean;
 	frequency: FrequencyStats;
+	/** Successful repair outcomes this occurrence turned into failures ("re-fired"). */
+	refired_outcomes: RefiredOutcome[];
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -104,6 +107,8 @@ export function uniqueOccurrences(
 export interface KeyWrite {
 	before: KeySnapshot;
 	added: boolean[];
+	/** Successful outcomes this write turned into failures (a re-fire in the window). */
+	refired?: RefiredOutcome[];
 }
 
 /**
@@ -146,6 +151,9 @@ export function sequenceBatch(
 			if (s.permanent_fix_at !== null && o.at > s.permanent_fix_at) s.recurred_after_fix = true;
 		}
 		const frequency = frequencyStats(o.anomaly_key, s, opts.thresholds);
+		const refired = added
+			? (write.refired ?? []).filter((r) => r.occurrence_id === o.occurrence_id)
+			: [];
 		return {
 			duplicate: !added && !expired,
 			expired,
@@ -153,6 +161,7 @@ export function sequenceBatch(
 			escalation_level: frequency.escalation_level,
 			escalation_crossed: escalationRank(frequency.escalation_level) > escalationRank(before),
 			frequency,
+			refired_outcomes: refired,
 		};
 	});
 }

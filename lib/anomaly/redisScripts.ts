@@ -22,22 +22,48 @@ local out = {c1, c24, c7, c30, m[1] or '', m[2] or '', m[3] or '0', m[4] or '0',
 
 /**
  * Record occurrences of one key. KEYS: occ, meta, outcomes, ids. ARGV: window starts (1h, 24h,
- * 7d, 30d), cutoff, occurrence TTL ms, state TTL ms, then (occurrence_id, startsAt ms) pairs.
- * Returns the snapshot before the writes, then 1/0 per occurrence (new/already recorded).
+ * 7d, 30d), cutoff, occurrence TTL ms, state TTL ms, verification window ms, then
+ * (occurrence_id, startsAt ms) pairs. Returns the snapshot before the writes, then 1/0 per
+ * occurrence (new/already recorded), then one JSON per successful outcome that a new
+ * occurrence starting within the verification window after it turned into a failure.
  */
 export const RECORD_OCCURRENCES = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
 ${SNAPSHOT}
 local first, last = tonumber(m[1]), tonumber(m[2])
 local any = false
-for i = 8, #ARGV, 2 do
+local new = {}
+for i = 9, #ARGV, 2 do
   local at = tonumber(ARGV[i + 1])
   local added = redis.call('ZADD', occ, 'NX', at, ARGV[i])
   out[#out + 1] = added
   if added == 1 then
     any = true
+    new[#new + 1] = {ARGV[i], at}
     if not first or at < first then first = at end
     if not last or at > last then last = at end
+  end
+end
+-- Ineffective counts as failure: a successful outcome followed, within the verification
+-- window, by a new occurrence of the same key becomes a failure. The entry text is edited in
+-- place (not re-encoded) so its details keep their exact JSON.
+local window = tonumber(ARGV[8])
+if window > 0 and #new > 0 then
+  local entries = redis.call('LRANGE', KEYS[3], 0, -1)
+  for idx, raw in ipairs(entries) do
+    local e = cjson.decode(raw)
+    if e.s == 1 then
+      local hit
+      for _, n in ipairs(new) do
+        if n[2] > e.t and n[2] <= e.t + window and (not hit or n[2] < hit[2]) then hit = n end
+      end
+      if hit then
+        local mark = ',"s":0,"f":' .. string.format('%.0f', hit[2]) .. ',"o":' .. cjson.encode(hit[1]) .. ',"t":'
+        local from, to = string.find(raw, ',"s":1,"t":', 1, true)
+        redis.call('LSET', KEYS[3], idx - 1, string.sub(raw, 1, from - 1) .. mark .. string.sub(raw, to + 1))
+        out[#out + 1] = cjson.encode({a = e.a, id = e.id, t = e.t, o = hit[1], f = hit[2]})
+      end
+    end
   end
 end
 if any then

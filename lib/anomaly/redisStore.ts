@@ -5,7 +5,12 @@ import type Redis from 'ioredis';
 import { redisAddress, redisClient, redisFailure, type RedisConnection } from '../store';
 import type { KeySnapshot, KeyWrite } from './frequency';
 import type { OccurrenceInput } from './occurrence';
-import { isRestartAction, type RepairOutcome, type RepairOutcomeInput } from './repairs';
+import {
+	isRestartAction,
+	type RefiredOutcome,
+	type RepairOutcome,
+	type RepairOutcomeInput,
+} from './repairs';
 import { FREQUENCY, MARK_PERMANENT_FIX, RECORD_OCCURRENCES, RECORD_OUTCOMES } from './redisScripts';
 import type { AnomalyStore, PermanentFixMark, RecordOptions } from './store';
 import { DAY_MS, OUTCOME_HISTORY_LIMIT, WINDOWS } from './windows';
@@ -18,12 +23,12 @@ export interface RedisAnomalyOptions {
 }
 
 type ScriptName =
-	| 'aiopsRecordOccurrences1'
+	| 'aiopsRecordOccurrences2'
 	| 'aiopsFrequency1'
 	| 'aiopsRecordOutcomes1'
 	| 'aiopsMarkFix1';
 const SCRIPTS: Record<ScriptName, { lua: string; keys: number; readOnly?: boolean }> = {
-	aiopsRecordOccurrences1: { lua: RECORD_OCCURRENCES, keys: 4 },
+	aiopsRecordOccurrences2: { lua: RECORD_OCCURRENCES, keys: 4 },
 	aiopsFrequency1: { lua: FREQUENCY, keys: 2, readOnly: true },
 	aiopsRecordOutcomes1: { lua: RECORD_OUTCOMES, keys: 4 },
 	aiopsMarkFix1: { lua: MARK_PERMANENT_FIX, keys: 4 },
@@ -62,6 +67,9 @@ interface OutcomeEntry {
 	id: string;
 	a: string;
 	s: 0 | 1;
+	/** set when a re-fire turned the outcome into a failure: its occurrence's start, and id */
+	f?: number;
+	o?: string;
 	t: number;
 	d: unknown;
 	r: 0 | 1;
@@ -130,9 +138,10 @@ export class RedisAnomalyStore implements AnomalyStore {
 					opts.cutoff,
 					this.occurrenceTtlMs,
 					this.stateTtlMs,
+					opts.verifyWindowMs ?? 0,
 				];
 				for (const o of byKey.get(key)!) args.push(o.occurrence_id, o.at);
-				p.aiopsRecordOccurrences1(...args);
+				p.aiopsRecordOccurrences2(...args);
 			}
 		});
 		const out = new Map<string, KeyWrite | Error>();
@@ -143,9 +152,26 @@ export class RedisAnomalyStore implements AnomalyStore {
 				return;
 			}
 			const values = reply as (string | number)[];
+			const count = byKey.get(key)!.length;
 			out.set(key, {
 				before: parseSnapshot(values),
-				added: values.slice(SNAPSHOT_FIELDS).map((v) => Number(v) === 1),
+				added: values.slice(SNAPSHOT_FIELDS, SNAPSHOT_FIELDS + count).map((v) => Number(v) === 1),
+				refired: values.slice(SNAPSHOT_FIELDS + count).map((raw): RefiredOutcome => {
+					const r = JSON.parse(String(raw)) as {
+						a: string;
+						id: string;
+						t: number;
+						o: string;
+						f: number;
+					};
+					return {
+						action: r.a,
+						outcome_id: r.id || null,
+						at: new Date(r.t).toISOString(),
+						occurrence_id: r.o,
+						refired_at: new Date(r.f).toISOString(),
+					};
+				}),
 			});
 		});
 		return out;
@@ -221,6 +247,7 @@ export class RedisAnomalyStore implements AnomalyStore {
 						at: new Date(e.t).toISOString(),
 						outcome_id: e.id || null,
 						details: e.d ?? null,
+						refired_at: e.f ? new Date(e.f).toISOString() : null,
 					};
 				});
 				return [key, history];

@@ -20,7 +20,26 @@ export interface RepairOutcome {
 	at: string;
 	outcome_id: string | null;
 	details: unknown;
+	/**
+	 * When the same signature fired again within the verification window after this outcome was
+	 * recorded as a success (the start of that occurrence): the outcome then counts as a failure.
+	 */
+	refired_at?: string | null;
 }
+
+/** A successful outcome that a new occurrence turned into a failure ("re-fired"). */
+export interface RefiredOutcome {
+	action: string;
+	outcome_id: string | null;
+	/** when the outcome was recorded */
+	at: string;
+	/** the occurrence that fired again, and when it started */
+	occurrence_id: string;
+	refired_at: string;
+}
+
+/** Default verification window: a re-fire within 30 minutes means the repair did not work. */
+export const DEFAULT_VERIFY_WINDOW_MINUTES = 30;
 
 export interface ActionStats {
 	action: string;

@@ -14,6 +14,7 @@ import { anomalyKeyOf, classifyItem, type OccurrenceInput } from './occurrence';
 import {
 	actionStats,
 	checkAction,
+	DEFAULT_VERIFY_WINDOW_MINUTES,
 	validateSkipGate,
 	type ActionCheck,
 	type ActionStats,
@@ -32,6 +33,18 @@ export interface RecordOccurrenceOptions {
 	now?: number;
 	retentionDays: number;
 	thresholds: EscalationThresholds;
+	/** Minutes after a successful repair in which a new occurrence makes it a failure; default 30, 0 off. */
+	verifyWindowMinutes?: number;
+}
+
+export function validateVerifyWindowMinutes(minutes: number): number {
+	if (!(Number.isFinite(minutes) && minutes >= 0)) {
+		throw new InvalidInputError(
+			`verification window must be 0 or more minutes, got ${minutes}`,
+			'verifyWindowMinutes',
+		);
+	}
+	return minutes;
 }
 
 export function validateRetentionDays(days: number): number {
@@ -70,7 +83,14 @@ export async function recordOccurrences(
 	});
 	if (batch.length === 0) return outcomes;
 
-	const writes = await store.recordOccurrences(uniqueOccurrences(batch, cutoff), { now, cutoff });
+	const verifyWindowMs =
+		validateVerifyWindowMinutes(options.verifyWindowMinutes ?? DEFAULT_VERIFY_WINDOW_MINUTES) *
+		60_000;
+	const writes = await store.recordOccurrences(uniqueOccurrences(batch, cutoff), {
+		now,
+		cutoff,
+		verifyWindowMs,
+	});
 	const ok = new Map<string, KeyWrite>();
 	for (const [key, w] of writes) if (!(w instanceof Error)) ok.set(key, w);
 	const recordable = batch.filter((o) => ok.has(o.anomaly_key));

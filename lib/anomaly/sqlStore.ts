@@ -4,7 +4,7 @@
 import { migrate, schemaName, type SqlStore } from '../store';
 import type { KeySnapshot, KeyWrite } from './frequency';
 import type { OccurrenceInput } from './occurrence';
-import type { RepairOutcome, RepairOutcomeInput } from './repairs';
+import type { RefiredOutcome, RepairOutcome, RepairOutcomeInput } from './repairs';
 import { ANOMALY_COMPONENT, ANOMALY_MIGRATIONS } from './sqlSchema';
 import type { AnomalyStore, PermanentFixMark, RecordOptions } from './store';
 import { OUTCOME_HISTORY_LIMIT, WINDOWS } from './windows';
@@ -78,8 +78,16 @@ export class SqlAnomalyStore implements AnomalyStore {
 		}
 		const rows = await this.batch(() =>
 			this.sql.query(
-				`select * from "${this.schema}".record_occurrences($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint)`,
-				[keys, occKeys, ids, ats, WINDOWS.map((w) => opts.now - w.ms), opts.cutoff],
+				`select * from "${this.schema}".record_occurrences($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint, $7::bigint)`,
+				[
+					keys,
+					occKeys,
+					ids,
+					ats,
+					WINDOWS.map((w) => opts.now - w.ms),
+					opts.cutoff,
+					opts.verifyWindowMs ?? 0,
+				],
 			),
 		);
 		const out = new Map<string, KeyWrite | Error>();
@@ -93,6 +101,22 @@ export class SqlAnomalyStore implements AnomalyStore {
 			out.set(key, {
 				before: snapshotFromRow(row),
 				added: byKey.get(key)!.map((o) => added.has(o.occurrence_id)),
+				refired: ((row.r_refired as string[] | null) ?? []).map((raw): RefiredOutcome => {
+					const r = JSON.parse(raw) as {
+						a: string;
+						id: string | null;
+						t: number;
+						o: string;
+						f: number;
+					};
+					return {
+						action: r.a,
+						outcome_id: r.id,
+						at: new Date(Number(r.t)).toISOString(),
+						occurrence_id: r.o,
+						refired_at: new Date(Number(r.f)).toISOString(),
+					};
+				}),
 			});
 		}
 		return out;
@@ -151,7 +175,7 @@ export class SqlAnomalyStore implements AnomalyStore {
 	async outcomeHistory(keys: string[]): Promise<Map<string, RepairOutcome[] | Error>> {
 		const rows = await this.batch(() =>
 			this.sql.query(
-				`select anomaly_key, action, success, recorded_ms, outcome_id, details
+				`select anomaly_key, action, success, recorded_ms, outcome_id, details, refired_ms
 				from "${this.schema}".anomaly_outcomes where anomaly_key = any($1::text[])
 				order by anomaly_key, seq desc`,
 				[keys],
@@ -166,6 +190,7 @@ export class SqlAnomalyStore implements AnomalyStore {
 				at: new Date(Number(r.recorded_ms)).toISOString(),
 				outcome_id: (r.outcome_id as string | null) ?? null,
 				details: r.details ?? null,
+				refired_at: r.refired_ms === null ? null : new Date(Number(r.refired_ms)).toISOString(),
 			});
 		}
 		return out;

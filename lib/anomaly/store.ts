@@ -11,6 +11,11 @@ export interface RecordOptions {
 	now: number;
 	/** Occurrences that started before this (ms) are pruned and not recorded. */
 	cutoff: number;
+	/**
+	 * Verification window (ms): a new occurrence starting within this time after a successful
+	 * repair outcome of the same key turns that outcome into a failure ("re-fired"). 0: off.
+	 */
+	verifyWindowMs?: number;
 }
 
 export interface PermanentFixMark {

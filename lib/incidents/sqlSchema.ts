@@ -41,16 +41,15 @@ export const INCIDENT_MIGRATIONS: Migration[] = [
 			`create index incidents_key_seen on "${s}".incidents (anomaly_key, last_seen_at desc)`,
 			`create index incidents_seen on "${s}".incidents (last_seen_at desc)`,
 			// Each occurrence belongs to exactly one incident, ever: a re-delivery changes nothing.
-			// (No foreign keys: incidents are never deleted, and 2 checks per item cost more than the rest.)
 			`create table "${s}".incident_occurrences (
 				anomaly_key text not null,
 				occurrence_id text not null,
-				incident_id uuid not null,
+				incident_id uuid not null references "${s}".incidents (id) on delete cascade,
 				primary key (anomaly_key, occurrence_id)
 			)`,
 			// The alert instances (by fingerprint) of an incident: it resolves when all are resolved.
 			`create table "${s}".incident_alerts (
-				incident_id uuid not null,
+				incident_id uuid not null references "${s}".incidents (id) on delete cascade,
 				fingerprint text not null,
 				status text not null check (status in ('firing', 'resolved')),
 				first_at timestamptz not null,
@@ -73,6 +72,240 @@ export const INCIDENT_MIGRATIONS: Migration[] = [
 					'alerts_total', (select count(*) from "${s}".incident_alerts a where a.incident_id = i.id),
 					'alerts_firing', (select count(*) from "${s}".incident_alerts a where a.incident_id = i.id and a.status = 'firing'))
 			$fn$`,
+			// Open or Join for a batch, grouped by key (arrays sliced by p_counts). Per key: lock,
+			// find the open incident, tell duplicates (occurrences already assigned) from new
+			// occurrences, then join the open incident if it saw an alert within the window (or
+			// one of its alerts is being re-delivered right now), else resolve it as quiet and
+			// open a new one. One row per input position.
+			`create function "${s}".open_or_join(
+				p_keys text[], p_counts int[], p_ids text[], p_fps text[], p_starts bigint[],
+				p_severities text[], p_titles text[], p_signatures text[], p_frequencies text[],
+				p_levels text[], p_tiers int[], p_now bigint, p_window_ms bigint
+			) returns table (
+				r_ord int, r_incident jsonb, r_is_new boolean, r_aggregated boolean, r_duplicate boolean,
+				r_escalation_changed boolean, r_superseded uuid
+			) language plpgsql as $fn$
+			declare
+				i int;
+				lo int := 1;
+				hi int;
+				k text;
+				cur "${s}".incidents;
+				now_ts timestamptz := to_timestamp(p_now / 1000.0);
+				dup_ids text[];
+				dup_incs uuid[];
+				new_ords int[];
+				target uuid;
+				target_json jsonb;
+				created_ord int;
+				seen_cur boolean;
+				superseded uuid;
+				base_rank int;
+				ranks constant text[] := ${ESCALATION_RANKS};
+				sev_ranks constant text[] := ${SEVERITY_RANKS};
+			begin
+				for i in 1 .. coalesce(array_length(p_keys, 1), 0) loop
+					k := p_keys[i];
+					hi := lo + p_counts[i] - 1;
+					insert into "${s}".incident_keys as t (anomaly_key) values (k)
+						on conflict (anomaly_key) do update set anomaly_key = excluded.anomaly_key;
+					cur := null;
+					select * into cur from "${s}".incidents c where c.anomaly_key = k and c.status <> 'resolved' for update;
+					select coalesce(array_agg(io.occurrence_id), '{}'), coalesce(array_agg(io.incident_id), '{}')
+						into dup_ids, dup_incs
+						from "${s}".incident_occurrences io
+						where io.anomaly_key = k and io.occurrence_id = any(p_ids[lo:hi]);
+					select coalesce(array_agg(f.o order by f.o), '{}') into new_ords from (
+						select min(g) as o from generate_series(lo, hi) g
+						where p_ids[g] <> all(dup_ids) group by p_ids[g]) f;
+					seen_cur := cur.id is not null and cur.id = any(dup_incs);
+					target := null;
+					created_ord := null;
+					superseded := null;
+					base_rank := 0;
+					if cardinality(new_ords) > 0 then
+						if cur.id is not null
+							and (cur.last_seen_at >= now_ts - p_window_ms * interval '1 millisecond' or seen_cur) then
+							target := cur.id;
+							base_rank := coalesce(array_position(ranks, cur.escalation_level), 0);
+						else
+							if cur.id is not null then
+								update "${s}".incidents c set status = 'resolved', resolved_at = now_ts, updated_at = now_ts,
+									resolution_reason = format('quiet: no alert for more than %s minutes; a new incident was opened', p_window_ms / 60000)
+									where c.id = cur.id;
+								superseded := cur.id;
+							end if;
+							created_ord := new_ords[1];
+							insert into "${s}".incidents (anomaly_key, status, title, severity, signature, first_alert_at,
+								last_alert_at, last_seen_at, created_at, updated_at)
+								values (k, 'open', p_titles[created_ord], p_severities[created_ord],
+									p_signatures[created_ord]::jsonb, to_timestamp(p_starts[created_ord] / 1000.0),
+									to_timestamp(p_starts[created_ord] / 1000.0), now_ts, now_ts, now_ts)
+								returning id into target;
+						end if;
+						insert into "${s}".incident_occurrences (anomaly_key, occurrence_id, incident_id)
+							select k, p_ids[o], target from unnest(new_ords) o;
+						insert into "${s}".incident_alerts as a (incident_id, fingerprint, status, first_at, last_at)
+							select target, p_fps[o], 'firing', to_timestamp(min(p_starts[o]) / 1000.0), to_timestamp(max(p_starts[o]) / 1000.0)
+							from unnest(new_ords) o group by p_fps[o]
+							on conflict (incident_id, fingerprint) do update set status = 'firing', resolved_at = null,
+								last_at = greatest(a.last_at, excluded.last_at);
+						update "${s}".incidents c set
+							aggregated_count = c.aggregated_count + cardinality(new_ords),
+							first_alert_at = least(c.first_alert_at, x.first_at),
+							last_alert_at = greatest(c.last_alert_at, x.last_at),
+							last_seen_at = greatest(c.last_seen_at, now_ts),
+							updated_at = now_ts,
+							severity = case when coalesce(array_position(sev_ranks, lower(x.sev)), 0)
+								> coalesce(array_position(sev_ranks, lower(c.severity)), 0) then x.sev else c.severity end,
+							escalation_level = case when x.rank > coalesce(array_position(ranks, c.escalation_level), 0)
+								then ranks[x.rank] else c.escalation_level end,
+							recommended_tier = greatest(c.recommended_tier, x.tier),
+							frequency = coalesce(x.freq, c.frequency)
+						from (
+							select to_timestamp(min(p_starts[o]) / 1000.0) as first_at,
+								to_timestamp(max(p_starts[o]) / 1000.0) as last_at,
+								(array_agg(p_severities[o] order by coalesce(array_position(sev_ranks, lower(p_severities[o])), 0) desc))[1] as sev,
+								max(coalesce(array_position(ranks, p_levels[o]), 0)) as rank,
+								max(p_tiers[o]) as tier,
+								(array_agg(p_frequencies[o] order by o desc) filter (where p_frequencies[o] is not null))[1]::jsonb as freq
+							from unnest(new_ords) o
+						) x
+						where c.id = target;
+					elsif seen_cur then
+						-- only re-deliveries: the incident's alerts are still being sent
+						target := cur.id;
+						update "${s}".incidents c set last_seen_at = greatest(c.last_seen_at, now_ts), updated_at = now_ts,
+							frequency = coalesce((select p_frequencies[g]::jsonb from generate_series(lo, hi) g
+								where p_frequencies[g] is not null order by g desc limit 1), c.frequency)
+							where c.id = cur.id;
+					end if;
+					target_json := (select "${s}".incident_json(c) from "${s}".incidents c where c.id = target);
+					return query
+						with n as (
+							select o, coalesce(array_position(ranks, p_levels[o]), 0) as rk from unnest(new_ords) o
+						), w as (
+							select n.o, n.rk, max(n.rk) over (order by n.o rows between unbounded preceding and 1 preceding) as prev
+							from n
+						)
+						select g,
+							case when p_ids[g] = any(dup_ids) and dup_incs[array_position(dup_ids, p_ids[g])] is distinct from target
+								then (select "${s}".incident_json(c) from "${s}".incidents c
+									where c.id = dup_incs[array_position(dup_ids, p_ids[g])])
+								else target_json end,
+							coalesce(g = created_ord, false),
+							w.o is not null and g is distinct from created_ord,
+							w.o is null,
+							coalesce(w.o is not null and g is distinct from created_ord
+								and w.rk > greatest(base_rank, coalesce(w.prev, 0)), false),
+							superseded
+						from generate_series(lo, hi) g left join w on w.o = g;
+					lo := hi + 1;
+				end loop;
+			end
+			$fn$`,
+			// Resolved alerts, grouped by key like open_or_join: marks each fingerprint resolved in
+			// the key's open incident, and resolves the incident when none of its alerts fires.
+			`create function "${s}".resolve_alerts(p_keys text[], p_counts int[], p_fps text[], p_now bigint)
+			returns table (r_ord int, r_incident jsonb, r_alert_found boolean, r_resolved_now boolean)
+			language plpgsql as $fn$
+			declare
+				i int;
+				lo int := 1;
+				hi int;
+				k text;
+				cur "${s}".incidents;
+				now_ts timestamptz := to_timestamp(p_now / 1000.0);
+				resolved_now boolean;
+				inc jsonb;
+			begin
+				for i in 1 .. coalesce(array_length(p_keys, 1), 0) loop
+					k := p_keys[i];
+					hi := lo + p_counts[i] - 1;
+					insert into "${s}".incident_keys as t (anomaly_key) values (k)
+						on conflict (anomaly_key) do update set anomaly_key = excluded.anomaly_key;
+					cur := null;
+					resolved_now := false;
+					select * into cur from "${s}".incidents c where c.anomaly_key = k and c.status <> 'resolved' for update;
+					if cur.id is not null then
+						update "${s}".incident_alerts a set status = 'resolved', resolved_at = now_ts
+							where a.incident_id = cur.id and a.status = 'firing' and a.fingerprint = any(p_fps[lo:hi]);
+						if not exists (select 1 from "${s}".incident_alerts a where a.incident_id = cur.id and a.status = 'firing') then
+							update "${s}".incidents c set status = 'resolved', resolved_at = now_ts, updated_at = now_ts,
+								resolution_reason = 'alerts resolved: Alertmanager reported every alert of the incident resolved'
+								where c.id = cur.id;
+							resolved_now := true;
+						end if;
+					end if;
+					inc := (select "${s}".incident_json(c) from "${s}".incidents c where c.id = cur.id);
+					return query select g, inc,
+						cur.id is not null and exists (select 1 from "${s}".incident_alerts a
+							where a.incident_id = cur.id and a.fingerprint = p_fps[g]),
+						resolved_now
+						from generate_series(lo, hi) g;
+					lo := hi + 1;
+				end loop;
+			end
+			$fn$`,
+			// Repair results on incidents, in input order: totals, restarts, the last 20 attempts
+			// (an outcome_id among them is not recorded twice), and the tier rule "≥ 2 restarts".
+			`create function "${s}".record_repair_results(
+				p_ids uuid[], p_actions text[], p_success boolean[], p_outcome_ids text[], p_details text[],
+				p_at text, p_now bigint
+			) returns table (r_ord int, r_found boolean, r_recorded boolean, r_incident jsonb)
+			language plpgsql as $fn$
+			declare
+				g int;
+				cur "${s}".incidents;
+				rs jsonb;
+				entry jsonb;
+				restarts int;
+				now_ts timestamptz := to_timestamp(p_now / 1000.0);
+			begin
+				for g in 1 .. coalesce(array_length(p_ids, 1), 0) loop
+					cur := null;
+					select * into cur from "${s}".incidents c where c.id = p_ids[g] for update;
+					if cur.id is null then
+						return query select g, false, false, null::jsonb;
+						continue;
+					end if;
+					rs := cur.repair_stats;
+					if p_outcome_ids[g] is not null and (rs -> 'attempts') @> jsonb_build_array(jsonb_build_object('outcome_id', p_outcome_ids[g])) then
+						return query select g, true, false, "${s}".incident_json(cur);
+						continue;
+					end if;
+					entry := jsonb_build_object('action', p_actions[g], 'success', p_success[g], 'at', p_at,
+						'outcome_id', p_outcome_ids[g], 'details', p_details[g]::jsonb);
+					restarts := (rs ->> 'restarts')::int + case when p_actions[g] ~* 'restart' then 1 else 0 end;
+					update "${s}".incidents c set
+						repair_stats = jsonb_build_object(
+							'total', (rs ->> 'total')::int + 1,
+							'successes', (rs ->> 'successes')::int + case when p_success[g] then 1 else 0 end,
+							'restarts', restarts,
+							'last_action', p_actions[g],
+							'last_success', p_success[g],
+							'last_at', p_at,
+							'attempts', (select jsonb_agg(e order by n) from jsonb_array_elements(jsonb_build_array(entry) || (rs -> 'attempts'))
+								with ordinality as t(e, n) where n <= 20)),
+						recommended_tier = greatest(c.recommended_tier, case when restarts >= 2 then 2 else 1 end),
+						updated_at = now_ts
+						where c.id = cur.id
+						returning * into cur;
+					return query select g, true, true, "${s}".incident_json(cur);
+				end loop;
+			end
+			$fn$`,
+		],
+	},
+	{
+		version: 2,
+		name: 'open_or_join for a whole batch at once',
+		statements: (s) => [
+			// No foreign keys: incidents are never deleted, and two checks per item cost more than
+			// the rest of Open or Join.
+			`alter table "${s}".incident_occurrences drop constraint if exists incident_occurrences_incident_id_fkey`,
+			`alter table "${s}".incident_alerts drop constraint if exists incident_alerts_incident_id_fkey`,
+			`drop function "${s}".open_or_join(text[], int[], text[], text[], bigint[], text[], text[], text[], text[], text[], int[], bigint, bigint)`,
 			// Open or Join for a batch, in a fixed number of statements whatever the number of keys:
 			// lock every key of the batch (sorted: concurrent batches cannot deadlock), then per key
 			// join the open incident if it saw an alert within the window (or one of its alerts is
@@ -252,97 +485,9 @@ export const INCIDENT_MIGRATIONS: Migration[] = [
 					from w join js on js.id = w.inc;
 			end
 			$fn$`,
-			// Resolved alerts, grouped by key like open_or_join: marks each fingerprint resolved in
-			// the key's open incident, and resolves the incident when none of its alerts fires.
-			`create function "${s}".resolve_alerts(p_keys text[], p_counts int[], p_fps text[], p_now bigint)
-			returns table (r_ord int, r_incident jsonb, r_alert_found boolean, r_resolved_now boolean)
-			language plpgsql set plan_cache_mode = force_custom_plan as $fn$
-			declare
-				i int;
-				lo int := 1;
-				hi int;
-				k text;
-				cur "${s}".incidents;
-				now_ts timestamptz := to_timestamp(p_now / 1000.0);
-				resolved_now boolean;
-				inc jsonb;
-			begin
-				for i in 1 .. coalesce(array_length(p_keys, 1), 0) loop
-					k := p_keys[i];
-					hi := lo + p_counts[i] - 1;
-					insert into "${s}".incident_keys as t (anomaly_key) values (k)
-						on conflict (anomaly_key) do update set anomaly_key = excluded.anomaly_key;
-					cur := null;
-					resolved_now := false;
-					select * into cur from "${s}".incidents c where c.anomaly_key = k and c.status <> 'resolved' for update;
-					if cur.id is not null then
-						update "${s}".incident_alerts a set status = 'resolved', resolved_at = now_ts
-							where a.incident_id = cur.id and a.status = 'firing' and a.fingerprint = any(p_fps[lo:hi]);
-						if not exists (select 1 from "${s}".incident_alerts a where a.incident_id = cur.id and a.status = 'firing') then
-							update "${s}".incidents c set status = 'resolved', resolved_at = now_ts, updated_at = now_ts,
-								resolution_reason = 'alerts resolved: Alertmanager reported every alert of the incident resolved'
-								where c.id = cur.id;
-							resolved_now := true;
-						end if;
-					end if;
-					inc := (select "${s}".incident_json(c) from "${s}".incidents c where c.id = cur.id);
-					return query select g, inc,
-						cur.id is not null and exists (select 1 from "${s}".incident_alerts a
-							where a.incident_id = cur.id and a.fingerprint = p_fps[g]),
-						resolved_now
-						from generate_series(lo, hi) g;
-					lo := hi + 1;
-				end loop;
-			end
-			$fn$`,
-			// Repair results on incidents, in input order: totals, restarts, the last 20 attempts
-			// (an outcome_id among them is not recorded twice), and the tier rule "≥ 2 restarts".
-			`create function "${s}".record_repair_results(
-				p_ids uuid[], p_actions text[], p_success boolean[], p_outcome_ids text[], p_details text[],
-				p_at text, p_now bigint
-			) returns table (r_ord int, r_found boolean, r_recorded boolean, r_incident jsonb)
-			language plpgsql set plan_cache_mode = force_custom_plan as $fn$
-			declare
-				g int;
-				cur "${s}".incidents;
-				rs jsonb;
-				entry jsonb;
-				restarts int;
-				now_ts timestamptz := to_timestamp(p_now / 1000.0);
-			begin
-				for g in 1 .. coalesce(array_length(p_ids, 1), 0) loop
-					cur := null;
-					select * into cur from "${s}".incidents c where c.id = p_ids[g] for update;
-					if cur.id is null then
-						return query select g, false, false, null::jsonb;
-						continue;
-					end if;
-					rs := cur.repair_stats;
-					if p_outcome_ids[g] is not null and (rs -> 'attempts') @> jsonb_build_array(jsonb_build_object('outcome_id', p_outcome_ids[g])) then
-						return query select g, true, false, "${s}".incident_json(cur);
-						continue;
-					end if;
-					entry := jsonb_build_object('action', p_actions[g], 'success', p_success[g], 'at', p_at,
-						'outcome_id', p_outcome_ids[g], 'details', p_details[g]::jsonb);
-					restarts := (rs ->> 'restarts')::int + case when p_actions[g] ~* 'restart' then 1 else 0 end;
-					update "${s}".incidents c set
-						repair_stats = jsonb_build_object(
-							'total', (rs ->> 'total')::int + 1,
-							'successes', (rs ->> 'successes')::int + case when p_success[g] then 1 else 0 end,
-							'restarts', restarts,
-							'last_action', p_actions[g],
-							'last_success', p_success[g],
-							'last_at', p_at,
-							'attempts', (select jsonb_agg(e order by n) from jsonb_array_elements(jsonb_build_array(entry) || (rs -> 'attempts'))
-								with ordinality as t(e, n) where n <= 20)),
-						recommended_tier = greatest(c.recommended_tier, case when restarts >= 2 then 2 else 1 end),
-						updated_at = now_ts
-						where c.id = cur.id
-						returning * into cur;
-					return query select g, true, true, "${s}".incident_json(cur);
-				end loop;
-			end
-			$fn$`,
+			`alter function "${s}".resolve_alerts(text[], int[], text[], bigint) set plan_cache_mode = force_custom_plan`,
+			`alter function "${s}".record_repair_results(uuid[], text[], boolean[], text[], text[], text, bigint)
+				set plan_cache_mode = force_custom_plan`,
 		],
 	},
 ];

@@ -59,6 +59,11 @@ export class KubeClient {
 
 	/** Sends a request; resolves with the parsed JSON (or text), rejects with a KubeApiError. */
 	async request<T = unknown>(req: KubeRequest): Promise<T> {
+		return (await this.requestWithStatus<T>(req)).body;
+	}
+
+	/** As request(), with the HTTP status (an apply answers 201 when it created the object). */
+	async requestWithStatus<T = unknown>(req: KubeRequest): Promise<{ status: number; body: T }> {
 		const ctx = new RequestContext(`${this.server}${req.path}`, req.method as HttpMethod);
 		for (const [k, v] of Object.entries(req.query ?? {})) {
 			if (v !== undefined) ctx.setQueryParam(k, String(v));
@@ -100,9 +105,9 @@ export class KubeClient {
 			ctx.getAgent()?.destroy();
 		}
 		if (status >= 400) throw new KubeApiError(req.target, status, parseStatus(text), text);
-		if (req.text) return text as T;
+		if (req.text) return { status, body: text as T };
 		try {
-			return (text ? JSON.parse(text) : undefined) as T;
+			return { status, body: (text ? JSON.parse(text) : undefined) as T };
 		} catch {
 			throw new KubeUnreachableError(
 				`Kubernetes API at ${this.server} answered ${describeTarget(req.target)} with non-JSON text`,

@@ -92,15 +92,24 @@ export async function applyObject(
 	o: KubeObject,
 	opts: ApplyOptions = {},
 ): Promise<KubeObject> {
+	return (await applyObjectWithOutcome(client, o, opts)).object;
+}
+
+/** As applyObject, saying whether the apply created the object (201) or updated it (200). */
+export async function applyObjectWithOutcome(
+	client: KubeClient,
+	o: KubeObject,
+	opts: ApplyOptions = {},
+): Promise<{ object: KubeObject; created: boolean }> {
 	const ref = refOf(o);
 	checkRef(ref);
 	const m = await resourceFor(client, ref.apiVersion, ref.kind);
 	const namespace = namespaceOf(client, m, ref);
 	const intent = applyIntent(o);
 	if (namespace) intent.metadata.namespace = namespace;
-	return withRetry(
+	const { status, body } = await withRetry(
 		() =>
-			client.request<KubeObject>({
+			client.requestWithStatus<KubeObject>({
 				method: 'PATCH',
 				path: resourcePath(m, namespace, ref.name),
 				query: {
@@ -112,6 +121,92 @@ export async function applyObject(
 				contentType: 'application/apply-patch+yaml',
 				body: intent,
 				target: { verb: 'patch', resource: qualifiedResource(m), namespace, name: ref.name },
+			}),
+		opts.retry,
+	);
+	return { object: body, created: status === 201 };
+}
+
+/**
+ * Creates the object unless it exists (POST; an AlreadyExists answer is not an error):
+ * for objects that must never be overwritten once made, like a generated password.
+ */
+export async function createObject(
+	client: KubeClient,
+	o: KubeObject,
+	opts: { dryRun?: boolean; fieldManager?: string; retry?: RetryOptions } = {},
+): Promise<{ object?: KubeObject; created: boolean }> {
+	const ref = refOf(o);
+	checkRef(ref);
+	const m = await resourceFor(client, ref.apiVersion, ref.kind);
+	const namespace = namespaceOf(client, m, ref);
+	const body = applyIntent(o);
+	if (namespace) body.metadata.namespace = namespace;
+	try {
+		const object = await withRetry(
+			() =>
+				client.request<KubeObject>({
+					method: 'POST',
+					path: resourcePath(m, namespace),
+					query: {
+						fieldManager: opts.fieldManager ?? FIELD_MANAGER,
+						dryRun: opts.dryRun ? 'All' : undefined,
+					},
+					body,
+					target: { verb: 'create', resource: qualifiedResource(m), namespace, name: ref.name },
+				}),
+			opts.retry,
+		);
+		return { object, created: true };
+	} catch (error) {
+		if (error instanceof KubeApiError && error.code === 409 && error.reason === 'AlreadyExists') {
+			return { created: false };
+		}
+		throw error;
+	}
+}
+
+export type PatchType =
+	| 'application/strategic-merge-patch+json'
+	| 'application/merge-patch+json'
+	| 'application/json-patch+json';
+
+export interface PatchOptions {
+	dryRun?: boolean;
+	fieldManager?: string;
+	/** e.g. `scale` or `status` */
+	subresource?: string;
+	retry?: RetryOptions;
+}
+
+/** A non-apply patch (strategic merge, merge or JSON patch), sent as given. */
+export async function patchObject(
+	client: KubeClient,
+	ref: ObjectRef,
+	patch: string | object,
+	contentType: PatchType,
+	opts: PatchOptions = {},
+): Promise<KubeObject> {
+	checkRef(ref);
+	const m = await resourceFor(client, ref.apiVersion, ref.kind);
+	const namespace = namespaceOf(client, m, ref);
+	return withRetry(
+		() =>
+			client.request<KubeObject>({
+				method: 'PATCH',
+				path: resourcePath(m, namespace, ref.name, opts.subresource),
+				query: {
+					fieldManager: opts.fieldManager ?? FIELD_MANAGER,
+					dryRun: opts.dryRun ? 'All' : undefined,
+				},
+				contentType,
+				body: typeof patch === 'string' ? patch : JSON.stringify(patch),
+				target: {
+					verb: 'patch',
+					resource: qualifiedResource(m, opts.subresource),
+					namespace,
+					name: ref.name,
+				},
 			}),
 		opts.retry,
 	);

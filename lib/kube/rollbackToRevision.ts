@@ -5,9 +5,7 @@
 import { InvalidInputError } from '../errors';
 import type { KubeClient } from './client';
 import type { KubeObject } from './objects';
-import { FIELD_MANAGER, getObject, listObjects } from './objects';
-import { qualifiedResource, resourceFor, resourcePath } from './resources';
-import { withRetry } from './retry';
+import { getObject, listObjects, patchObject } from './objects';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 // annotations a rollback keeps from the Deployment instead of taking the ReplicaSet's
@@ -213,24 +211,15 @@ export async function rollbackToRevision(
 		{ op: 'replace', path: '/spec/template', value },
 		{ op: 'replace', path: '/metadata/annotations', value: sorted },
 	]);
-	const m = await resourceFor(client, 'apps/v1', 'Deployment');
-	const object = await withRetry(() =>
-		client.request<KubeObject>({
-			method: 'PATCH',
-			path: resourcePath(m, ref.namespace, ref.name),
-			query: {
-				fieldManager: opts.fieldManager ?? FIELD_MANAGER,
-				dryRun: opts.dryRun ? 'All' : undefined,
-			},
-			contentType: 'application/json-patch+json',
-			body: patch,
-			target: {
-				verb: 'patch',
-				resource: qualifiedResource(m),
-				namespace: ref.namespace,
-				name: ref.name,
-			},
-		}),
+	const object = await patchObject(
+		client,
+		{ apiVersion: 'apps/v1', kind: 'Deployment', ...ref },
+		patch,
+		'application/json-patch+json',
+		{
+			dryRun: opts.dryRun,
+			fieldManager: opts.fieldManager,
+		},
 	);
 	return {
 		revision,

@@ -5,9 +5,7 @@
 import { InvalidInputError } from '../errors';
 import type { KubeClient } from './client';
 import type { KubeObject } from './objects';
-import { FIELD_MANAGER, getObject } from './objects';
-import { qualifiedResource, resourceFor, resourcePath } from './resources';
-import { withRetry } from './retry';
+import { getObject, patchObject } from './objects';
 
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 /** the manager kubectl itself names (pass it as fieldManager to be indistinguishable) */
@@ -81,24 +79,15 @@ export async function rolloutRestart(
 	const patch = JSON.stringify({
 		spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } },
 	});
-	const m = await resourceFor(client, apiVersion, ref.kind);
-	const object = await withRetry(() =>
-		client.request<KubeObject>({
-			method: 'PATCH',
-			path: resourcePath(m, ref.namespace, ref.name),
-			query: {
-				fieldManager: opts.fieldManager ?? FIELD_MANAGER,
-				dryRun: opts.dryRun ? 'All' : undefined,
-			},
-			contentType: 'application/strategic-merge-patch+json',
-			body: patch,
-			target: {
-				verb: 'patch',
-				resource: qualifiedResource(m),
-				namespace: ref.namespace,
-				name: ref.name,
-			},
-		}),
+	const object = await patchObject(
+		client,
+		{ apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name },
+		patch,
+		'application/strategic-merge-patch+json',
+		{
+			dryRun: opts.dryRun,
+			fieldManager: opts.fieldManager,
+		},
 	);
 	return { restartedAt, ...(previous ? { previousRestartedAt: previous } : {}), patch, object };
 }

@@ -165,10 +165,15 @@ export function buildContext(
 	}
 
 	const policy = policyAnnotations(spec.policy);
+	// where this app's notifications go (Notify reads it from the alert's workload)
+	const notify: Record<string, string> =
+		spec.notificationChannels.length > 0
+			? { [`${ANNOTATION_PREFIX}/notify`]: spec.notificationChannels.join(',') }
+			: {};
 	const workloadAnnotations = {
 		...policy,
 		[`${ANNOTATION_PREFIX}/display-name`]: spec.displayName,
-		[`${ANNOTATION_PREFIX}/notify`]: spec.notificationChannels.join(','),
+		...notify,
 	};
 	// a single-replica database is restarted or its pod replaced, never rolled back, scaled or
 	// given more memory than its plan by a repair
@@ -181,7 +186,7 @@ export function buildContext(
 			maxReplicas: 1,
 			approvalRequired: spec.policy.approvalRequired.filter((a) => addonActions.includes(a)),
 		}),
-		[`${ANNOTATION_PREFIX}/notify`]: spec.notificationChannels.join(','),
+		...notify,
 	};
 	const monitoringLabels = { ...common, ...cluster.monitoringLabels };
 

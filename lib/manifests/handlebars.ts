@@ -219,49 +219,59 @@ export interface CompiledTemplate {
 	render(context: object, partials: Record<string, HandlebarsTemplateDelegate>): unknown[];
 }
 
-function replacePlaceholders(value: unknown, slots: Slots, name: string): unknown {
+/** Puts the values in where the placeholders are (one pass over the parsed documents). */
+function placeholderReplacer(slots: Slots, name: string): (value: unknown) => unknown {
 	const field = `templates.${name}`;
+	const whole = new RegExp(`^${slots.token}([0-9]+)__$`);
 	const lookup = (text: string): { found: boolean; value?: unknown } => {
 		if (!text.includes(slots.token)) return { found: false };
-		const match = new RegExp(`^${slots.token}([0-9]+)__$`).exec(text);
+		const match = whole.exec(text);
 		if (!match) {
 			throw new InvalidInputError(
 				`${field}: a {{yaml …}} value must stand alone as a whole YAML/JSON value or key, not inside other text (build strings with (concat …))`,
 				field,
 			);
 		}
-		return { found: true, value: structuredClone(slots.values[Number(match[1])]) };
+		const value = slots.values[Number(match[1])];
+		// a copy: one context value may be placed twice, and must not become a shared object
+		return {
+			found: true,
+			value: typeof value === 'object' && value !== null ? structuredClone(value) : value,
+		};
 	};
-	if (typeof value === 'string') {
-		const hit = lookup(value);
-		return hit.found ? hit.value : value;
-	}
-	if (Array.isArray(value)) return value.map((v) => replacePlaceholders(v, slots, name));
-	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
-		for (const [key, v] of Object.entries(value)) {
-			const hit = lookup(key);
-			let realKey = key;
-			if (hit.found) {
-				if (typeof hit.value !== 'string' && typeof hit.value !== 'number') {
+	const replace = (value: unknown): unknown => {
+		if (typeof value === 'string') {
+			const hit = lookup(value);
+			return hit.found ? hit.value : value;
+		}
+		if (Array.isArray(value)) return value.map(replace);
+		if (value && typeof value === 'object') {
+			const out: Record<string, unknown> = {};
+			for (const [key, v] of Object.entries(value)) {
+				const hit = lookup(key);
+				let realKey = key;
+				if (hit.found) {
+					if (typeof hit.value !== 'string' && typeof hit.value !== 'number') {
+						throw new InvalidInputError(
+							`${field}: a map key must be a string, got ${JSON.stringify(hit.value)}`,
+							field,
+						);
+					}
+					realKey = String(hit.value);
+				}
+				if (Object.prototype.hasOwnProperty.call(out, realKey)) {
 					throw new InvalidInputError(
-						`${field}: a map key must be a string, got ${JSON.stringify(hit.value)}`,
+						`${field}: key ${JSON.stringify(realKey)} appears twice`,
 						field,
 					);
 				}
-				realKey = String(hit.value);
+				out[realKey] = replace(v);
 			}
-			if (Object.prototype.hasOwnProperty.call(out, realKey)) {
-				throw new InvalidInputError(
-					`${field}: key ${JSON.stringify(realKey)} appears twice`,
-					field,
-				);
-			}
-			out[realKey] = replacePlaceholders(v, slots, name);
+			return out;
 		}
-		return out;
-	}
-	return value;
+		return value;
+	};
+	return replace;
 }
 
 function parseRendered(text: string, format: TemplateFormat, name: string): unknown[] {
@@ -282,7 +292,15 @@ function parseRendered(text: string, format: TemplateFormat, name: string): unkn
 		const problem = doc.errors[0] ?? doc.warnings[0];
 		if (problem)
 			throw new InvalidInputError(`${field}: did not render valid YAML: ${problem.message}`, field);
-		return doc.toJS({ maxAliasCount: 0 });
+		try {
+			return doc.toJS({ maxAliasCount: 0 });
+		} catch (error) {
+			// aliases (*x) are refused: templates have no use for them, and they can multiply data
+			throw new InvalidInputError(
+				`${field}: did not render valid YAML: ${(error as Error).message}`,
+				field,
+			);
+		}
 	});
 }
 
@@ -301,9 +319,10 @@ export function compileTemplate(name: string, text: string): CompiledTemplate {
 				const field = `templates.${name}`;
 				throw new InvalidInputError(`${field}: ${(error as Error).message}`, field);
 			}
+			const replace = placeholderReplacer(slots, name);
 			return parseRendered(rendered, format, name)
 				.filter((doc) => doc !== null && doc !== undefined)
-				.map((doc) => replacePlaceholders(doc, slots, name));
+				.map(replace);
 		},
 	};
 }

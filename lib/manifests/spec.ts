@@ -38,6 +38,8 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
  */
 export const MAX_NAME_LENGTH = 40;
 
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
 export interface EnvVar {
 	name: string;
 	value: string;
@@ -158,23 +160,32 @@ function readFields<K extends string>(
 
 function readEnv(value: unknown): EnvVar[] {
 	if (value === undefined) return [];
-	let pairs: Array<[string, unknown, string]>;
+	let entries: Array<{ name: string; nameField: string; raw: unknown; valueField: string }>;
 	if (Array.isArray(value)) {
-		pairs = value.map((entry, i) => {
+		entries = value.map((entry, i) => {
 			if (!isObject(entry)) fail(`env[${i}]`, 'must be an object with name and value', entry);
-			return [envName(entry.name, `env[${i}].name`), entry.value ?? '', `env[${i}].value`];
+			const nameField = `env[${i}].name`;
+			return {
+				name: envName(entry.name, nameField),
+				nameField,
+				raw: entry.value ?? '',
+				valueField: `env[${i}].value`,
+			};
 		});
 	} else if (isObject(value)) {
-		pairs = Object.entries(value).map(([key, v]) => [envName(key, `env.${key}`), v, `env.${key}`]);
+		entries = Object.entries(value).map(([key, raw]) => {
+			const field = `env.${key}`;
+			return { name: envName(key, field), nameField: field, raw, valueField: field };
+		});
 	} else {
 		return fail('env', 'must be an object of NAME: value, or a list of {name, value}', value);
 	}
 	const seen = new Set<string>();
-	return pairs.map(([name, raw, field]) => {
-		if (seen.has(name)) fail(field, `${name} is given more than once`);
+	return entries.map(({ name, nameField, raw, valueField }) => {
+		if (seen.has(name)) fail(nameField, `${name} is given more than once`);
 		seen.add(name);
 		const v = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
-		return { name, value: text(v, field, { maxLength: 32768, multiline: true }) };
+		return { name, value: text(v, valueField, { maxLength: 32768, multiline: true }) };
 	});
 }
 
@@ -186,6 +197,10 @@ function readSecretRefs(value: unknown): SecretRef[] {
 		if (!isObject(entry)) return fail(field, 'must be a Secret name or {secret, key, env}', entry);
 		const secret = dns1123Subdomain(entry.secret, `${field}.secret`);
 		if (entry.key === undefined && entry.env === undefined) return { secret };
+		if (entry.key === undefined)
+			fail(`${field}.key`, 'is required with env (the key of the Secret to load)');
+		if (entry.env === undefined)
+			fail(`${field}.env`, 'is required with key (the variable to load the key into)');
 		return {
 			secret,
 			key: secretKey(entry.key, `${field}.key`),
@@ -322,7 +337,10 @@ export function addonEnvNames(addons: Addon[], framework: Framework): Record<str
  */
 export function validateAppSpec(
 	input: unknown,
-	cluster: Pick<ClusterProfile, 'namespacePrefix'> = DEFAULT_CLUSTER,
+	cluster: Pick<
+		ClusterProfile,
+		'namespacePrefix' | 'ingressNamespace' | 'monitoringNamespace'
+	> = DEFAULT_CLUSTER,
 ): ValidatedSpec {
 	if (!isObject(input)) fail('spec', 'must be an object (the app spec)', input);
 	const warnings: string[] = [];
@@ -338,6 +356,13 @@ export function validateAppSpec(
 		f.namespace === undefined
 			? dns1123Label(`${cluster.namespacePrefix}${name}`, 'namespace')
 			: dns1123Label(f.namespace, 'namespace');
+	// the Namespace object is applied with this app's labels (Pod Security Admission among them)
+	if (SYSTEM_NAMESPACES.has(namespace) || namespace.startsWith('kube-')) {
+		fail('namespace', 'must not be a system namespace (default, kube-*)', namespace);
+	}
+	if (namespace === cluster.ingressNamespace || namespace === cluster.monitoringNamespace) {
+		fail('namespace', "must not be the ingress controller's or Prometheus's namespace", namespace);
+	}
 	if (f.domain === undefined) fail('domain', 'is required');
 	const domain = hostname(f.domain, 'domain');
 	if (f.framework === undefined) fail('framework', `is required (one of ${FRAMEWORKS.join(', ')})`);

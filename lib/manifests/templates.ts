@@ -127,7 +127,11 @@ export function templateSet(overrides: Record<string, string> = {}): TemplateSet
  * Reads a folder laid out like templates/ (only `*.hbs` files count). The files override the
  * package's templates of the same name, or add templates.
  */
-export async function readTemplateFolder(folder: string): Promise<Record<string, string>> {
+export async function readTemplateFolder(
+	folder: string,
+	/** asked for every file before it is read (n8n's file access restrictions) */
+	mayRead: (path: string) => Promise<boolean> = async () => true,
+): Promise<Record<string, string>> {
 	const field = 'templateFolder';
 	let entries: string[];
 	try {
@@ -146,6 +150,9 @@ export async function readTemplateFolder(folder: string): Promise<Record<string,
 			.join('/')
 			.replace(/\.hbs$/, '');
 		templateName(name, `${field}/${name}.hbs`);
+		if (!(await mayRead(path))) {
+			throw new InvalidInputError(`${field}: reading ${path} is not allowed here`, field);
+		}
 		out[name] = await readFile(path, 'utf8');
 	}
 	if (Object.keys(out).length === 0) {

@@ -42,6 +42,18 @@ export async function kubeClient(
 	return KubeClient.fromCredential(kubeCredentialFrom(data), opts);
 }
 
+/**
+ * The client, or null when the node has no Kubernetes credential: Repair Action then plans
+ * without changing anything, so the shipped workflows run before a cluster is connected.
+ */
+export async function optionalKubeClient(
+	this: IExecuteFunctions,
+	opts: KubeClientOptions = {},
+): Promise<KubeClient | null> {
+	if (!this.getNode().credentials?.[KUBERNETES_CREDENTIAL]) return null;
+	return kubeClient.call(this, opts);
+}
+
 export async function kubernetesConnectionTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,

@@ -46,6 +46,13 @@ export interface RunOptions {
 	instanceBaseUrl?: string;
 	/** recorded calls to putExecutionToWait */
 	waits?: Date[];
+	/**
+	 * The node's execute data (n8n's stack entry: node, input data, source); filled by runNode so a
+	 * test can see what a waiting node leaves there for n8n to resume with.
+	 */
+	executeData?: IDataObject;
+	/** for callWebhook of a waiting execution: the waiting node's input items ($input) */
+	waitingItems?: INodeExecutionData[];
 }
 
 function getPath(obj: unknown, path: string): unknown {
@@ -185,8 +192,17 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			: description.version,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
+		// the credentials the test gives are the ones set on the node, as in a workflow
+		credentials: Object.fromEntries(
+			Object.keys(opts.credentials ?? {}).map((type) => [type, { id: `${type}-id`, name: type }]),
+		),
 	};
 	const staticData: Record<string, IDataObject> = {};
+	const executeData = Object.assign(opts.executeData ?? {}, {
+		node,
+		data: { main: [items] },
+		source: null,
+	});
 	const getNodeParameter = (
 		name: string,
 		itemIndex?: number | unknown,
@@ -239,7 +255,10 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			authenticated.qs = { ...(props.qs as IDataObject), ...authenticated.qs };
 			if (props.auth) authenticated.auth = props.auth as IHttpRequestOptions['auth'];
 		} else if (typeof auth === 'function') {
-			Object.assign(authenticated, await auth(credentials as ICredentialDataDecryptedObject, authenticated));
+			Object.assign(
+				authenticated,
+				await auth(credentials as ICredentialDataDecryptedObject, authenticated),
+			);
 		}
 		return realHttpRequest(authenticated);
 	};
@@ -273,7 +292,12 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 			putExecutionToWait: async (until: Date) => {
 				opts.waits?.push(until);
 			},
-			evaluateExpression: (expr: string, i: number) => resolveExpression(expr, items[i]),
+			// n8n evaluates `=${expression}` with $input being the node's input items
+			getExecuteData: () => executeData,
+			evaluateExpression: (expr: string, i = 0) =>
+				resolveExpression(`=${expr}`, items[i], {
+					$input: { all: () => items, first: () => items[0], item: items[i] },
+				}),
 			sendMessageToUI: () => undefined,
 			addExecutionHints: () => undefined,
 			helpers: {
@@ -303,6 +327,8 @@ export async function runNode(
 }
 
 export interface WebhookRequest {
+	method?: 'GET' | 'POST';
+	query?: Record<string, string>;
 	body?: unknown;
 	rawBody?: Buffer | string;
 	headers?: Record<string, string>;
@@ -313,6 +339,8 @@ export interface WebhookResult {
 	workflowData?: INodeExecutionData[][];
 	status: number;
 	responseBody?: unknown;
+	/** headers the node set on the response (lower-case names) */
+	responseHeaders?: Record<string, string>;
 }
 
 /** Calls webhook() like n8n's webhook service: the node either answers itself or n8n answers 200. */
@@ -321,7 +349,7 @@ export async function callWebhook(
 	request: WebhookRequest,
 	opts: RunOptions = {},
 ): Promise<WebhookResult> {
-	const { context } = baseContext(nodeType, { mode: 'webhook', ...opts }, []);
+	const { context } = baseContext(nodeType, { mode: 'webhook', ...opts }, opts.waitingItems ?? []);
 	const raw =
 		request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
 	const rawBody = raw === undefined ? undefined : Buffer.from(raw);
@@ -336,7 +364,12 @@ export async function callWebhook(
 	const headers: Record<string, string> = { 'content-type': 'application/json' };
 	for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
 	if (rawBody) headers['content-length'] = String(rawBody.length);
-	const response: { status: number; body?: unknown; sent: boolean } = { status: 200, sent: false };
+	const response: {
+		status: number;
+		body?: unknown;
+		sent: boolean;
+		headers: Record<string, string>;
+	} = { status: 200, sent: false, headers: {} };
 	const res = {
 		status(code: number) {
 			response.status = code;
@@ -356,7 +389,8 @@ export async function callWebhook(
 			response.sent = true;
 			return res;
 		},
-		setHeader() {
+		setHeader(name: string, value: string) {
+			response.headers[name.toLowerCase()] = value;
 			return res;
 		},
 	};
@@ -364,9 +398,15 @@ export async function callWebhook(
 		...context,
 		getBodyData: () => parsed,
 		getHeaderData: () => headers,
-		getQueryData: () => ({}),
+		getQueryData: () => request.query ?? {},
 		getParamsData: () => ({}),
-		getRequestObject: () => ({ body: parsed, rawBody, headers }),
+		getRequestObject: () => ({
+			method: request.method ?? 'POST',
+			query: request.query ?? {},
+			body: parsed,
+			rawBody,
+			headers,
+		}),
 		getResponseObject: () => res,
 		getNodeWebhookUrl: (name: string) =>
 			`${opts.instanceBaseUrl ?? 'http://localhost:5678/'}webhook/${name}`,
@@ -375,7 +415,12 @@ export async function callWebhook(
 	if (!nodeType.webhook) throw new Error(`${nodeType.description.name} has no webhook()`);
 	const out = await nodeType.webhook.call(webhookContext as never);
 	if (out.noWebhookResponse)
-		return { status: response.status, responseBody: response.body, workflowData: out.workflowData };
+		return {
+			status: response.status,
+			responseBody: response.body,
+			responseHeaders: response.headers,
+			workflowData: out.workflowData,
+		};
 	return { status: 200, responseBody: out.webhookResponse, workflowData: out.workflowData };
 }
 

@@ -133,12 +133,18 @@ export interface ControllerOptions {
 	podReadyTicks: number;
 	/** real milliseconds per "second" of progressDeadlineSeconds (default 1000) */
 	secondsMs: number;
+	/** ticks a deleted namespace stays Terminating before its contents are removed (default 1) */
+	terminationTicks: number;
 }
 
 export class Controllers {
 	readonly podFailures = new Map<string, PodFailure>();
 	private podAge = new Map<string, number>();
 	private progressStart = new Map<string, number>();
+	private terminating = new Map<string, number>();
+	/** something waits on time (a pod becoming ready, a namespace terminating, a deadline) */
+	private pending = false;
+	private lastSeen = -1;
 
 	constructor(
 		private store: Store,
@@ -151,10 +157,19 @@ export class Controllers {
 	exceedProgressDeadline(namespace: string, name: string) {
 		const d = this.store.get(this.type('Deployment'), namespace, name);
 		if (d) this.progressStart.set(str(meta(d).uid), -Infinity);
+		this.wake();
+	}
+
+	/** Makes the next tick run even if nothing was written (a test changed the rules). */
+	wake() {
+		this.pending = true;
 	}
 
 	/** One step of every controller; true when anything changed. */
 	tick(): boolean {
+		// nothing changed and nothing is waiting on time: skip the work (keeps an idle fake cheap)
+		if (!this.pending && this.store.resourceVersion === this.lastSeen) return false;
+		this.pending = false;
 		const before = this.store.resourceVersion;
 		this.collectGarbage();
 		this.terminateNamespaces();
@@ -166,6 +181,9 @@ export class Controllers {
 		this.runKubelet();
 		for (const rs of this.store.list(this.type('ReplicaSet'))) this.replicaSetStatus(rs);
 		for (const d of this.store.list(this.type('Deployment'))) this.deploymentStatus(d);
+		this.lastSeen = this.store.resourceVersion;
+		// what this tick wrote may need a reaction from a controller that ran earlier in it
+		if (this.store.resourceVersion !== before) this.pending = true;
 		return this.store.resourceVersion !== before;
 	}
 
@@ -347,6 +365,7 @@ export class Controllers {
 				prev('Progressing'),
 			);
 		} else {
+			this.pending = true; // the progress deadline runs on the clock
 			progressing = condition(
 				'Progressing',
 				'True',
@@ -453,6 +472,7 @@ export class Controllers {
 			const containers = (obj(pod.spec).containers ?? []) as JsonObject[];
 			const failure = containers.map((c) => this.podFailures.get(str(c.image))).find(Boolean);
 			const status = podStatus(pod, age > this.opts.podReadyTicks, failure, age);
+			if (age <= Math.max(this.opts.podReadyTicks, 3)) this.pending = true;
 			if (!deepEqual(status, pod.status)) {
 				pod.status = status;
 				this.put('Pod', pod);
@@ -584,6 +604,11 @@ export class Controllers {
 		for (const n of this.store.list(nsType)) {
 			if (!meta(n).deletionTimestamp) continue;
 			const name = str(meta(n).name);
+			// a terminating namespace lingers a while before its contents go
+			const waited = (this.terminating.get(name) ?? 0) + 1;
+			this.terminating.set(name, waited);
+			this.pending = true;
+			if (waited < this.opts.terminationTicks) continue;
 			let left = 0;
 			for (const rt of this.all().filter((r) => r.namespaced)) {
 				for (const o of this.store.list(rt, name)) {
@@ -591,30 +616,28 @@ export class Controllers {
 					left++;
 				}
 			}
-			// content goes in one tick, the namespace itself in the next
-			if (left === 0) this.store.remove(nsType, '', name);
+			// content goes in one tick, the namespace itself in the next one
+			if (left === 0) {
+				this.store.remove(nsType, '', name);
+				this.terminating.delete(name);
+			}
 		}
 	}
 
 	private collectGarbage() {
+		// one read-only pass (no copies): the fake ticks often and this sees every object
 		const uids = new Set<string>();
-		const everything: { rt: ResourceType; o: JsonObject }[] = [];
-		for (const rt of this.all()) {
-			for (const o of this.store.list(rt)) {
-				uids.add(str(meta(o).uid));
-				everything.push({ rt, o });
-			}
-		}
-		for (const { rt, o } of everything) {
-			const m = meta(o);
-			if (rt.kind === 'Pod' && m.deletionTimestamp) {
-				this.store.remove(rt, str(m.namespace), str(m.name));
-				continue;
-			}
+		const doomed: { kind: string; namespace: string; name: string }[] = [];
+		this.store.scan((_k, o) => uids.add(str(meta(o as JsonObject).uid)));
+		this.store.scan((_k, o) => {
+			const m = meta(o as JsonObject);
 			const refs = (Array.isArray(m.ownerReferences) ? m.ownerReferences : []) as JsonObject[];
-			if (refs.length && refs.every((r) => !uids.has(str(r.uid))))
-				this.store.remove(rt, str(m.namespace), str(m.name));
-		}
+			const podGone = o.kind === 'Pod' && !!m.deletionTimestamp;
+			if (podGone || (refs.length && refs.every((r) => !uids.has(str(r.uid))))) {
+				doomed.push({ kind: str(o.kind), namespace: str(m.namespace), name: str(m.name) });
+			}
+		});
+		for (const d of doomed) this.store.remove(this.type(d.kind), d.namespace, d.name);
 	}
 }
 

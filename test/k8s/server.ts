@@ -80,6 +80,8 @@ export interface FakeKubeOptions {
 	/** controllers run every tickMs (default 20); 0 = only when the test calls tick() */
 	tickMs?: number;
 	podReadyTicks?: number;
+	/** ticks a deleted namespace stays Terminating before its contents go (default 1) */
+	terminationTicks?: number;
 	/** real milliseconds per second of progressDeadlineSeconds (default 1000) */
 	secondsMs?: number;
 }
@@ -129,6 +131,7 @@ export class FakeKube {
 			{
 				podReadyTicks: opts.podReadyTicks ?? 1,
 				secondsMs: opts.secondsMs ?? 1000,
+				terminationTicks: opts.terminationTicks ?? 1,
 			},
 		);
 	}
@@ -223,10 +226,12 @@ export class FakeKube {
 	/** Pods running this image fail in the given way instead of becoming ready. */
 	failPods(image: string, failure: PodFailure): void {
 		this.controllers.podFailures.set(image, failure);
+		this.controllers.wake();
 	}
 
 	healPods(image: string): void {
 		this.controllers.podFailures.delete(image);
+		this.controllers.wake();
 	}
 
 	setPodLogs(
@@ -247,6 +252,17 @@ export class FakeKube {
 	/** Ticks until nothing changes (at most `max` times). */
 	settle(max = 50): void {
 		for (let i = 0; i < max && this.controllers.tick(); i++);
+	}
+
+	/** Resolves once nothing has changed for `ms` (the controllers have caught up). */
+	async quiet(ms = 30, maxMs = 5000): Promise<void> {
+		const end = Date.now() + maxMs;
+		let rv = this.store.resourceVersion;
+		let since = Date.now();
+		while (Date.now() - since < ms && Date.now() < end) {
+			await new Promise((r) => setTimeout(r, 5));
+			if (this.store.resourceVersion !== rv) [rv, since] = [this.store.resourceVersion, Date.now()];
+		}
 	}
 
 	type(kind: string): ResourceType {
@@ -291,6 +307,11 @@ export class FakeKube {
 
 	snapshot(): string {
 		return this.store.snapshot();
+	}
+
+	/** Keys of the objects that differ from a snapshot() (empty: byte-for-byte unchanged). */
+	changedSince(snapshot: string): string[] {
+		return this.store.changedSince(snapshot);
 	}
 
 	requestsFor(predicate: (r: RecordedRequest) => boolean = () => true): RecordedRequest[] {

@@ -44,6 +44,11 @@ export class Store {
 			.map(([, v]) => clone(v));
 	}
 
+	/** Read-only walk over every stored object, without copies (callers must not modify them). */
+	scan(fn: (key: string, object: Readonly<JsonObject>) => void): void {
+		for (const [k, v] of this.objects) fn(k, v);
+	}
+
 	/** Stores a new version: sets metadata.resourceVersion and records the event. */
 	put(rt: ResourceType, obj: JsonObject): JsonObject {
 		const m = meta(obj);
@@ -68,6 +73,16 @@ export class Store {
 	subscribe(fn: (e: StoredEvent) => void): () => void {
 		this.listeners.add(fn);
 		return () => this.listeners.delete(fn);
+	}
+
+	/** The keys of objects added, changed or removed since `before` (a snapshot()). */
+	changedSince(before: string): string[] {
+		const then = new Map(JSON.parse(before) as [string, JsonObject][]);
+		const now = new Map([...this.objects.entries()]);
+		const keys = new Set([...then.keys(), ...now.keys()]);
+		return [...keys]
+			.filter((k) => JSON.stringify(then.get(k)) !== JSON.stringify(now.get(k)))
+			.sort();
 	}
 
 	/** Every stored object as one string: a dry run must leave it byte-for-byte unchanged. */

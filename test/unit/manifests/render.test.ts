@@ -2,7 +2,6 @@ import { parseAllDocuments } from 'yaml';
 
 import {
 	ADDONS,
-	APPLY_ORDER,
 	FRAMEWORKS,
 	PLAN_PROFILES,
 	PLANS,
@@ -11,6 +10,7 @@ import {
 	type KubeObject,
 	type RenderResult,
 } from '../../../lib/manifests';
+import { applyOrder } from '../../../lib/kube/order';
 import { validateAgainstSchema } from '../../support/kubeSchemas';
 
 const ADDON_SETS = [[], ['postgresql'], ['redis'], [...ADDONS]] as const;
@@ -100,10 +100,13 @@ function checkConsistency(result: RenderResult) {
 		);
 		expect(service.map((s) => s.metadata.name)).toEqual([result.name]);
 	}
-	// apply order: what is referred to comes before what refers to it
-	const ranks = result.objects.map((o) => (APPLY_ORDER as readonly string[]).indexOf(o.kind));
-	expect(ranks.every((r) => r >= 0)).toBe(true);
-	expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+	// apply order: what is referred to comes before what refers to it (Deploy App's order)
+	expect(applyOrder(result.objects)).toEqual(result.objects);
+	const kinds = result.objects.map((o) => o.kind);
+	expect(kinds.indexOf('Namespace')).toBe(0);
+	expect(kinds.lastIndexOf('ConfigMap')).toBeLessThan(kinds.indexOf('Deployment'));
+	expect(kinds.lastIndexOf('Secret')).toBeLessThan(kinds.indexOf('Deployment'));
+	expect(kinds.indexOf('Certificate')).toBeGreaterThan(kinds.lastIndexOf('Deployment'));
 }
 
 describe('renderManifests', () => {

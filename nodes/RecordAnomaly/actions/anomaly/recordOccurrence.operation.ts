@@ -29,6 +29,15 @@ const properties: INodeProperties[] = [
 		description:
 			'Occurrences older than this are pruned (keep at least 30 for a complete 30-day count)',
 	},
+	{
+		displayName: 'Verification Window (Minutes)',
+		name: 'verifyWindowMinutes',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 30,
+		description:
+			'A new occurrence within this time after a successful repair of the same signature turns that repair into a failure ("re-fired"), so success rates tell the truth; 0 turns this off',
+	},
 ];
 
 export const description = updateDisplayOptions(
@@ -41,11 +50,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	let outcomes: OccurrenceOutcome[];
 	try {
 		const retentionDays = this.getNodeParameter('retentionDays', 0) as number;
+		const verifyWindowMinutes = this.getNodeParameter('verifyWindowMinutes', 0, 30) as number;
 		const store = await anomalyStore.call(this, retentionDays);
 		outcomes = await recordOccurrences(
 			store,
 			items.map((i) => i.json),
-			{ now: referenceNow.call(this), retentionDays, thresholds: thresholds.call(this) },
+			{
+				now: referenceNow.call(this),
+				retentionDays,
+				thresholds: thresholds.call(this),
+				verifyWindowMinutes,
+			},
 		);
 	} catch (error) {
 		outcomes = failAll(items.length, error as Error);
@@ -62,6 +77,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			previous_escalation_level: r.previous_escalation_level,
 			escalation_crossed: r.escalation_crossed,
 			frequency: { ...r.frequency },
+			refired_outcomes: r.refired_outcomes.map((o) => ({ ...o })),
 		}),
 		onStoreError.call(this),
 	);

@@ -529,19 +529,21 @@ export async function readRenderOptions(
 	const overrides: Record<string, string> = {};
 	const folder = typeof templates.folder === 'string' ? templates.folder.trim() : '';
 	if (folder !== '') {
-		// n8n's own file-access restriction (N8N_RESTRICT_FILE_ACCESS_TO) applies to this folder too
+		// n8n's own file access restrictions (N8N_RESTRICT_FILE_ACCESS_TO, n8n's own files) apply
+		// to the folder and to every file read from it (a symlink may point elsewhere)
 		const helpers = this.helpers as Partial<IExecuteFunctions['helpers']>;
-		if (helpers.resolvePath && helpers.isFilePathBlocked) {
-			const resolved = await helpers.resolvePath(folder);
-			if (helpers.isFilePathBlocked(resolved)) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Template Folder: access to ${folder} is not allowed by this n8n instance's file access settings`,
-					{ itemIndex: i, description: 'See N8N_RESTRICT_FILE_ACCESS_TO' },
-				);
-			}
+		const mayRead = async (path: string) =>
+			!helpers.resolvePath || !helpers.isFilePathBlocked
+				? true
+				: !helpers.isFilePathBlocked(await helpers.resolvePath(path));
+		if (!(await mayRead(folder))) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Template Folder: access to ${folder} is not allowed by this n8n instance's file access settings`,
+				{ itemIndex: i, description: 'See N8N_RESTRICT_FILE_ACCESS_TO' },
+			);
 		}
-		if (!folders.has(folder)) folders.set(folder, readTemplateFolder(folder));
+		if (!folders.has(folder)) folders.set(folder, readTemplateFolder(folder, mayRead));
 		Object.assign(overrides, await folders.get(folder));
 	}
 	const texts =

@@ -1,0 +1,75 @@
+// The restart webhook of Send and Wait for Approval. n8n has already checked the link's
+// signature (it does so for nodes whose operation is `sendAndWait`) and found the waiting
+// execution; this decides what the request means and resumes the execution with the decision.
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import {
+	confirmationPage,
+	decidedByClick,
+	decisionRecordedPage,
+	isLinkPreviewer,
+	staleLinkPage,
+} from '../../../../lib/notify';
+import type { ApprovalOptions } from './sendAndWait.operation';
+
+/**
+ * The items waiting in this node (its input, with the timeout decision the operation put
+ * there). Read through an expression because webhook functions have no getInputData.
+ */
+function waitingItems(this: IWebhookFunctions): INodeExecutionData[] {
+	const value = this.evaluateExpression('{{ $input.all() }}', 0);
+	return Array.isArray(value) ? (value as INodeExecutionData[]) : [];
+}
+
+function page(this: IWebhookFunctions, status: number, html: string): IWebhookResponseData {
+	const res = this.getResponseObject();
+	res.status(status);
+	res.setHeader('Content-Type', 'text/html; charset=utf-8');
+	res.setHeader('Cache-Control', 'no-store');
+	res.send(html);
+	return { noWebhookResponse: true };
+}
+
+export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject();
+	const query = (req.query ?? {}) as Record<string, unknown>;
+	const approved = query.approved === 'true';
+	const via = typeof query.via === 'string' ? query.via : null;
+	const options = this.getNodeParameter('options', {}) as ApprovalOptions;
+	const waiting = waitingItems.call(this);
+	const request = (waiting[0]?.json.approval ?? {}) as IDataObject;
+
+	if (request.requestId && query.request !== request.requestId) {
+		return page.call(this, 409, staleLinkPage());
+	}
+	if (req.method === 'GET') {
+		// link previews and mail scanners open links too; they must not decide anything
+		if (isLinkPreviewer(req.headers['user-agent'])) return page.call(this, 200, '');
+		if (options.confirmPage !== false) {
+			return page.call(this, 200, confirmationPage(approved, String(request.title ?? '')));
+		}
+	}
+	const header = options.approverHeader?.trim().toLowerCase();
+	const identity = header ? req.headers[header] : undefined;
+	const decision = decidedByClick(
+		approved,
+		via,
+		typeof identity === 'string' && identity.trim() ? identity.trim() : null,
+		new Date(),
+	);
+	const items: INodeExecutionData[] = waiting.length ? waiting : [{ json: {} }];
+	const decided = items.map((item, i) => ({
+		json: {
+			...item.json,
+			approval: { ...((item.json.approval as IDataObject) ?? {}), ...decision },
+		},
+		pairedItem: { item: i },
+	}));
+	page.call(this, 200, decisionRecordedPage(approved));
+	return { noWebhookResponse: true, workflowData: [decided] };
+}

@@ -1,0 +1,550 @@
+// What every Repair Action operation shares: the target parameters (empty: from the item), the
+// guardrails, verification and store options, and the item loop — one repair per item in turn
+// (a repair waits for its rollout), each recorded as soon as it ends.
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { RedisAnomalyStore, SqlAnomalyStore, type AnomalyStore } from '../../../lib/anomaly';
+import { InvalidInputError } from '../../../lib/errors';
+import { SqlIncidentStore } from '../../../lib/incidents';
+import type { KubeClient } from '../../../lib/kube';
+import { DEFAULT_ACTION_PARAMS, type ActionParams } from '../../../lib/repair/change';
+import {
+	runRepair,
+	type AutoInputs,
+	type RepairOperation,
+	type RepairRequest,
+	type RepairResult,
+} from '../../../lib/repair/engine';
+import {
+	DAY_MS,
+	DEFAULT_GUARD_RULES,
+	MINUTE_MS,
+	validateGuardRules,
+	type GuardRules,
+	type GuardStore,
+} from '../../../lib/repair/guards';
+import { deniedNamespaces, namespaceList, ownNamespace } from '../../../lib/repair/namespaces';
+import { incidentRecorder, recordResults, type RecordTargets } from '../../../lib/repair/record';
+import { RedisGuardStore } from '../../../lib/repair/redisGuardStore';
+import { SqlGuardStore } from '../../../lib/repair/sqlGuardStore';
+import { targetFromItem } from '../../../lib/repair/target';
+import type { SqlStore } from '../../../lib/store';
+import { emitItems, type ItemOutcome } from '../../shared/items';
+import { optionalKubeClient } from '../../shared/kubernetes';
+import {
+	embeddedFolderOption,
+	redisConnection,
+	schemaOption,
+	sqlStore,
+	type StoreChoice,
+} from '../../shared/store';
+
+const ALL_BUT_CLEANUP = ['restart', 'rollback', 'raiseMemory', 'scale', 'deletePod', 'auto'];
+
+export const targetDescription: INodeProperties[] = [
+	{
+		displayName:
+			'Each item is repaired in turn; namespace, workload and container come from the alert item (its labels, as the Alertmanager Trigger derives them) unless given here',
+		name: 'targetNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Namespace',
+		name: 'namespace',
+		type: 'string',
+		default: '',
+		placeholder: 'from the item',
+		description: "The workload's namespace; empty: the item's namespace label",
+	},
+	{
+		displayName: 'Workload Kind',
+		name: 'kind',
+		type: 'options',
+		options: [
+			{
+				name: 'From the Item',
+				value: 'fromItem',
+				description: 'The label or pod name says it; Deployment when nothing does',
+			},
+			{ name: 'Deployment', value: 'Deployment' },
+			{ name: 'StatefulSet', value: 'StatefulSet' },
+			{ name: 'DaemonSet', value: 'DaemonSet' },
+		],
+		default: 'fromItem',
+	},
+	{
+		displayName: 'Workload Name',
+		name: 'workloadName',
+		type: 'string',
+		default: '',
+		placeholder: 'from the item',
+		description:
+			'Empty: the item’s deployment, statefulset or daemonset label, else its pod’s controller',
+	},
+	{
+		displayName: 'Container',
+		name: 'container',
+		type: 'string',
+		default: '',
+		placeholder: 'from the item',
+		description:
+			'The container whose memory is raised; empty: the item’s container label, else the only container',
+		displayOptions: { show: { operation: ['raiseMemory', 'auto'] } },
+	},
+	{
+		displayName: 'Pod',
+		name: 'pod',
+		type: 'string',
+		default: '',
+		placeholder: 'from the item',
+		description:
+			'The pod to delete; empty: the item’s pod label. It must be a pod of the workload.',
+		displayOptions: { show: { operation: ['deletePod', 'auto'] } },
+	},
+];
+
+export const runDescription: INodeProperties[] = [
+	{
+		displayName: 'Dry Run',
+		name: 'dryRun',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to only ask the API server to check the exact change (dryRun=All) and return the diff; nothing changes',
+	},
+	{
+		displayName: 'Approved',
+		name: 'approved',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether a human approved this repair (set it after your approval step); without it, an action the app policy marks approval-required returns needs_approval and changes nothing',
+	},
+	{
+		displayName: 'Verify Timeout (Seconds)',
+		name: 'verifyTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 300,
+		description:
+			'How long to wait for the rollout to complete (the rule kubectl rollout status uses) and the health URL to answer 2xx; past it the repair counts as failed',
+		displayOptions: { show: { operation: ALL_BUT_CLEANUP } },
+	},
+	{
+		displayName: 'Health URL',
+		name: 'healthUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'http://web.shop.svc:8080/healthz',
+		description: 'Optional: after the rollout, this URL must answer 2xx within the timeout',
+		displayOptions: { show: { operation: ALL_BUT_CLEANUP } },
+	},
+];
+
+export const guardrailsDescription: INodeProperties = {
+	displayName: 'Guardrails',
+	name: 'guardrails',
+	type: 'collection',
+	placeholder: 'Add Guardrail',
+	default: {},
+	options: [
+		{
+			displayName: 'Allowed Namespaces',
+			name: 'allowedNamespaces',
+			type: 'string',
+			default: '',
+			placeholder: 'team-*, shop',
+			description: 'Comma-separated names or * patterns; empty: every namespace not denied',
+		},
+		{
+			displayName: 'Backoff After Failure (Minutes)',
+			name: 'backoffBaseMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 1,
+			description:
+				'Wait after a failed repair; doubles with each further failure of the same action',
+		},
+		{
+			displayName: 'Backoff Maximum (Minutes)',
+			name: 'backoffMaxMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 30,
+		},
+		{
+			displayName: 'Breaker Open (Minutes)',
+			name: 'breakerOpenMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60,
+			description: 'How long an open breaker refuses every repair of the workload (needs_human)',
+		},
+		{
+			displayName: 'Breaker Threshold',
+			name: 'breakerThreshold',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 3,
+			description: 'Consecutive failed repairs of a workload that open its breaker',
+		},
+		{
+			displayName: 'Cooldown (Minutes)',
+			name: 'cooldownMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 5,
+			description: 'Minimum time between two attempts of the same action on the same workload',
+		},
+		{
+			displayName: 'Denied Namespaces',
+			name: 'deniedNamespaces',
+			type: 'string',
+			default: 'kube-system, kube-public',
+			description: 'Never repaired; the namespace n8n itself runs in is always added',
+		},
+		{
+			displayName: 'Max Attempts per Hour',
+			name: 'maxPerHour',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 3,
+			description: 'Per workload and action (e.g. at most 3 restarts an hour)',
+		},
+		{
+			displayName: 'Max Memory Raises per 7 Days',
+			name: 'maxMemoryRaises',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 2,
+			description: 'Then no more raises: the output says PERMANENT_FIX, probable memory leak',
+		},
+	],
+};
+
+export const optionsDescription: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		embeddedFolderOption,
+		{
+			displayName: 'Key Prefix',
+			name: 'keyPrefix',
+			type: 'string',
+			default: 'aiops:',
+			description:
+				'Prefix of every Redis key (the same as Record Anomaly’s, so outcomes land in its history)',
+			displayOptions: { show: { '/store': ['redis'] } },
+		},
+		{
+			displayName: 'Record Outcome In',
+			name: 'recordIn',
+			type: 'multiOptions',
+			options: [
+				{
+					name: 'Audit Table',
+					value: 'audit',
+					description: 'Who, what, why, before, after, result',
+				},
+				{
+					name: 'Incident Repair Stats',
+					value: 'incident',
+					description: 'The repair stats of the item’s incident (Aggregate Incident’s incident.ID)',
+				},
+				{
+					name: 'Outcome History',
+					value: 'outcomes',
+					description:
+						'Record Anomaly’s repair history of the signature (success rates, skip gate)',
+				},
+			],
+			default: ['outcomes', 'incident', 'audit'],
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'Per request to the Kubernetes API',
+		},
+		{
+			...schemaOption,
+			// with Redis too: the audit table and the incidents are in Postgres
+			displayOptions: { show: { '/store': ['postgres', 'embedded', 'redis'] } },
+			description:
+				'Postgres schema of the tables (the same as Record Anomaly’s and Aggregate Incident’s); created and migrated by the node',
+		},
+	],
+};
+
+interface Guardrails {
+	allowedNamespaces?: string;
+	deniedNamespaces?: string;
+	cooldownMinutes?: number;
+	maxPerHour?: number;
+	backoffBaseMinutes?: number;
+	backoffMaxMinutes?: number;
+	breakerThreshold?: number;
+	breakerOpenMinutes?: number;
+	maxMemoryRaises?: number;
+}
+
+interface Options {
+	embeddedFolder?: string;
+	keyPrefix?: string;
+	recordIn?: string[];
+	requestTimeout?: number;
+	schema?: string;
+}
+
+const minutes = (v: number | undefined, fallbackMs: number) =>
+	v === undefined ? fallbackMs : Math.round(v * MINUTE_MS);
+
+function guardRules(g: Guardrails): GuardRules {
+	const d = DEFAULT_GUARD_RULES;
+	return validateGuardRules({
+		...d,
+		cooldownMs: minutes(g.cooldownMinutes, d.cooldownMs),
+		maxPerHour: g.maxPerHour ?? d.maxPerHour,
+		backoffBaseMs: minutes(g.backoffBaseMinutes, d.backoffBaseMs),
+		backoffMaxMs: minutes(g.backoffMaxMinutes, d.backoffMaxMs),
+		breakerThreshold: g.breakerThreshold ?? d.breakerThreshold,
+		breakerOpenMs: minutes(g.breakerOpenMinutes, d.breakerOpenMs),
+		maxMemoryRaises: g.maxMemoryRaises ?? d.maxMemoryRaises,
+		raiseWindowMs: 7 * DAY_MS,
+	});
+}
+
+interface Stores {
+	guards: GuardStore;
+	anomaly: AnomalyStore;
+	sql: SqlStore;
+	schema: string;
+}
+
+/** The stores the Store parameter selects: guards and outcome history there, audit in SQL. */
+async function openStores(this: IExecuteFunctions, o: Options): Promise<Stores> {
+	const choice = this.getNodeParameter('store', 0) as StoreChoice;
+	const schema = o.schema || 'aiops';
+	// Redis keeps the guards and outcomes; the audit table needs SQL: the Postgres credential.
+	const sql = await sqlStore.call(this, choice === 'redis' ? 'postgres' : choice, o.embeddedFolder);
+	if (choice === 'redis') {
+		const connection = await redisConnection.call(this);
+		const prefix = o.keyPrefix ?? 'aiops:';
+		return {
+			guards: new RedisGuardStore(connection, { prefix }),
+			anomaly: new RedisAnomalyStore(connection, { prefix }),
+			sql,
+			schema,
+		};
+	}
+	return {
+		guards: new SqlGuardStore(sql, { schema }),
+		anomaly: new SqlAnomalyStore(sql, { schema }),
+		sql,
+		schema,
+	};
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+function labelsOf(json: IDataObject): Record<string, string> {
+	const raw = isObject(json.dedupedLabels)
+		? json.dedupedLabels
+		: isObject(json.labels)
+			? json.labels
+			: {};
+	return Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<
+		string,
+		string
+	>;
+}
+
+/** The incident's recommended tier the item carries (Aggregate Incident's output), else 1. */
+export function tierOf(json: IDataObject): number {
+	const incident = isObject(json.incident) ? json.incident : {};
+	for (const v of [json.recommended_tier, json.tier, incident.recommended_tier, incident.tier]) {
+		const n = Number(v);
+		if (v !== undefined && v !== null && v !== '' && Number.isInteger(n) && n >= 1 && n <= 4)
+			return n;
+	}
+	return 1;
+}
+
+function whyOf(json: IDataObject, labels: Record<string, string>): string {
+	const name = labels.alertname || text(isObject(json.signature) ? json.signature.alert_name : '');
+	if (!name) return 'requested by the workflow';
+	const annotations = isObject(json.annotations) ? json.annotations : {};
+	const summary = text(annotations.summary) || text(annotations.description);
+	return `alert ${name}${json.status ? ` (${String(json.status)})` : ''}${labels.namespace ? ` in ${labels.namespace}` : ''}${summary ? `: ${summary}` : ''}`;
+}
+
+export type ParamsOf = (this: IExecuteFunctions, itemIndex: number) => Partial<ActionParams>;
+export type AutoOf = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	json: IDataObject,
+	labels: Record<string, string>,
+) => AutoInputs;
+
+function buildRequest(
+	this: IExecuteFunctions,
+	operation: RepairOperation,
+	i: number,
+	json: IDataObject,
+	paramsOf: ParamsOf,
+	autoOf: AutoOf | undefined,
+	rules: GuardRules,
+	who: string,
+): RepairRequest {
+	const labels = labelsOf(json);
+	const kind = this.getNodeParameter('kind', i, 'fromItem') as string;
+	const p = (name: string) => String(this.getNodeParameter(name, i, '') ?? '');
+	const guardrails = this.getNodeParameter('guardrails', i, {}) as Guardrails;
+	const target = targetFromItem(
+		json,
+		{
+			namespace: p('namespace'),
+			kind: kind === 'fromItem' ? '' : kind,
+			name: p('workloadName'),
+			container: ['raiseMemory', 'auto'].includes(this.getNodeParameter('operation', 0) as string)
+				? p('container')
+				: '',
+			pod: ['deletePod', 'auto'].includes(this.getNodeParameter('operation', 0) as string)
+				? p('pod')
+				: '',
+		},
+		'Deployment',
+	);
+	const anomalyKey = text(json.anomaly_key) || undefined;
+	const incident = isObject(json.incident) ? json.incident : {};
+	const verifySeconds = Number(this.getNodeParameter('verifyTimeout', i, 300));
+	if (!(verifySeconds >= 1))
+		throw new InvalidInputError(
+			`Verify Timeout must be at least 1 second, got ${verifySeconds}`,
+			'verifyTimeout',
+		);
+	return {
+		operation,
+		target,
+		dryRun: this.getNodeParameter('dryRun', i, false) as boolean,
+		approved: this.getNodeParameter('approved', i, false) as boolean,
+		who,
+		why: whyOf(json, labels),
+		anomalyKey,
+		incidentId:
+			text(json.incident_id) ||
+			text(incident.id) ||
+			(typeof incident.id === 'number' ? String(incident.id) : undefined),
+		auto: autoOf?.call(this, i, json, labels),
+		params: { ...DEFAULT_ACTION_PARAMS, ...paramsOf.call(this, i) },
+		namespaces: {
+			allowed: namespaceList(guardrails.allowedNamespaces ?? ''),
+			denied: deniedNamespaces(
+				namespaceList(guardrails.deniedNamespaces ?? 'kube-system, kube-public'),
+				ownNamespace(),
+			),
+		},
+		rules,
+		verify: { timeoutMs: verifySeconds * 1000, healthUrl: p('healthUrl').trim() || undefined },
+	};
+}
+
+function resolvedResult(json: IDataObject): IDataObject {
+	return {
+		...json,
+		repair: {
+			status: 'skipped',
+			code: 'resolved',
+			reason: 'the alert is resolved: nothing to repair',
+			action: null,
+		},
+	};
+}
+
+/** Runs one operation over the input items: one repair per item, recorded as each ends. */
+export async function runOperation(
+	this: IExecuteFunctions,
+	operation: RepairOperation,
+	paramsOf: ParamsOf,
+	autoOf?: AutoOf,
+): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const options = this.getNodeParameter('options', 0, {}) as Options;
+	const recordIn = new Set(options.recordIn ?? ['outcomes', 'incident', 'audit']);
+	const workflow = this.getWorkflow();
+	const who = `n8n workflow "${workflow.name ?? ''}" (${workflow.id ?? ''}) execution ${this.getExecutionId()}`;
+	let client: KubeClient | null;
+	let stores: Stores;
+	let rules: GuardRules;
+	try {
+		rules = guardRules(this.getNodeParameter('guardrails', 0, {}) as Guardrails);
+		stores = await openStores.call(this, options);
+		client = await optionalKubeClient.call(this, {
+			timeoutMs: (options.requestTimeout ?? 30) * 1000,
+		});
+	} catch (error) {
+		return emitItems.call(
+			this,
+			items.map(() => ({ error: error as Error })),
+		);
+	}
+	const targets: RecordTargets = {
+		anomaly: recordIn.has('outcomes') ? stores.anomaly : undefined,
+		audit: recordIn.has('audit') ? { sql: stores.sql, schema: stores.schema } : undefined,
+		incidents: recordIn.has('incident')
+			? incidentRecorder(new SqlIncidentStore(stores.sql, { schema: stores.schema }))
+			: undefined,
+	};
+	const httpGet = async (url: string, timeoutMs: number) => {
+		const response = (await this.helpers.httpRequest({
+			method: 'GET',
+			url,
+			timeout: timeoutMs,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			json: false,
+		})) as { statusCode: number };
+		return response.statusCode;
+	};
+	const outcomes: ItemOutcome[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const json = items[i].json;
+		try {
+			if (json.status === 'resolved') {
+				outcomes.push({ json: resolvedResult(json) });
+				continue;
+			}
+			const request = buildRequest.call(this, operation, i, json, paramsOf, autoOf, rules, who);
+			const result: RepairResult = await runRepair(
+				{ kube: client, guards: stores.guards, anomaly: stores.anomaly, httpGet },
+				request,
+			);
+			const [recorded] = await recordResults([{ request, result }], targets);
+			outcomes.push({
+				json: { ...json, repair: { ...result, recorded } as unknown as IDataObject },
+			});
+		} catch (error) {
+			// a bad item names the field and the item; the other items still run
+			const e =
+				error instanceof InvalidInputError && !error.message.startsWith('Item ')
+					? new InvalidInputError(`Item ${i}: ${error.message}`, error.field)
+					: (error as Error);
+			outcomes.push({ error: e });
+			if (!this.continueOnFail()) break;
+		}
+	}
+	return emitItems.call(this, outcomes);
+}
