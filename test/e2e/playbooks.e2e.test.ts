@@ -90,12 +90,12 @@ describe('shipped playbooks: onboarding and alert → repair, with real Alertman
 
 	async function until<T>(
 		what: string,
-		check: () => T | undefined | false,
+		check: () => T | undefined | false | Promise<T | undefined | false>,
 		timeoutMs = 90_000,
 	): Promise<T> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const value = check();
+			const value = await check();
 			if (value) return value;
 			if (Date.now() > deadline)
 				throw new Error(
