@@ -100,7 +100,12 @@ export function ownerEnv({ email, password }) {
 
 /** Imports credentials (plain `data` is encrypted on import) and workflows, publishing each. */
 export async function importAndPublish({ runtime, env, credentials = [], workflows = [] }) {
-	const cli = (args) => run(runtime.node, [runtime.n8n, ...args], { env, maxBuffer: 64 << 20 });
+	const cli = (args) =>
+		run(runtime.node, [runtime.n8n, ...args], { env, maxBuffer: 64 << 20 }).catch((error) => {
+			// n8n says why on its own output (e.g. "Workflow structure is invalid"), after migrations
+			const said = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().split('\n').slice(-5);
+			throw new Error(`n8n ${args.join(' ')} failed:\n${said.join('\n')}`);
+		});
 	const dir = mkdtempSync(join(tmpdir(), 'aiops-import-'));
 	if (credentials.length) {
 		const file = join(dir, 'credentials.json');

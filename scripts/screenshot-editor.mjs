@@ -13,6 +13,7 @@ import {
 	installCommunityPackage,
 	n8nEnv,
 	n8nRuntime,
+	ownerEnv,
 	packTarball,
 } from './n8n-local.mjs';
 

@@ -71,6 +71,27 @@ export function anomalyKeyOf(
 }
 
 /**
+ * What the Alertmanager Trigger would have put on a raw alert item (labels and startsAt, no
+ * anomaly_key): anomaly_key, occurrence_id, alert_fingerprint, workload and signature. Items a
+ * workflow builds itself (predicted breaches, failed health checks) thus leave Record Anomaly
+ * shaped like the trigger's, and incidents and messages get their signature. Empty for an item
+ * that has its anomaly_key, or no labels and startsAt.
+ */
+export function derivedAlertFields(json: Record<string, unknown>): Record<string, unknown> {
+	if (typeof json.anomaly_key === 'string' && json.anomaly_key !== '') return {};
+	const labels = stringLabels(json.labels);
+	if (!labels || typeof json.startsAt !== 'string') return {};
+	const d = deriveAlertFields(labels, json.startsAt);
+	return {
+		anomaly_key: d.anomaly_key,
+		occurrence_id: d.occurrence_id,
+		alert_fingerprint: d.alert_fingerprint,
+		workload: d.workload,
+		signature: { ...d.signature },
+	};
+}
+
+/**
  * Classifies an input item: a resolved alert (passed through, never counted) or an occurrence.
  * Throws InvalidInputError naming the field and the item when something required is missing.
  */

@@ -86,7 +86,12 @@ export function alertInput(json: Record<string, unknown>, itemIndex: number): Al
 	const o = c.occurrence;
 	const labels = strings(json.labels);
 	const annotations = strings(json.annotations);
-	const signature = object(json.signature);
+	// a raw alert (labels, no signature) gets the one the trigger would have computed
+	const signature =
+		object(json.signature) ??
+		(Object.keys(labels).length && typeof json.startsAt === 'string'
+			? { ...deriveAlertFields(labels, json.startsAt).signature }
+			: null);
 	const frequency = json.degraded === true ? null : object(json.frequency);
 	const escalation_level = escalationOf(frequency?.escalation_level ?? json.escalation_level);
 	const title = (

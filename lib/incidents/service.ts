@@ -12,6 +12,7 @@ import {
 	type ResolveResult,
 	type SqlIncidentStore,
 } from './incidentStore';
+import type { Tier } from './tier';
 import type { Incident } from './types';
 
 export type Outcome<T> = { ok: T } | { error: Error };
@@ -42,11 +43,21 @@ async function batched<I, R>(
 	});
 }
 
+function checkedTier(tier: number): Tier {
+	if (tier === 1 || tier === 2 || tier === 3 || tier === 4) return tier;
+	throw new InvalidInputError(`minimum tier must be 1, 2, 3 or 4, got ${tier}`, 'minimumTier');
+}
+
 export interface OpenOrJoinOptions {
 	now?: number;
 	windowMinutes: number;
 	/** What resolved alert items do: resolve their incidents (default) or pass through. */
 	resolvedItems: 'resolve' | 'passThrough';
+	/**
+	 * The lowest tier an occurrence recommends (default 1): a predicted breach or a failed health
+	 * check is a tier-2 problem on its first occurrence, before any escalation.
+	 */
+	minimumTier?: Tier;
 }
 
 /**
@@ -66,7 +77,14 @@ export async function openOrJoinItems(
 			return error as Error;
 		}
 	});
-	const firing = parsed.map((p) => (p instanceof Error ? p : p.kind === 'firing' ? p.alert : null));
+	const minimumTier = checkedTier(options.minimumTier ?? 1);
+	const firing = parsed.map((p) =>
+		p instanceof Error
+			? p
+			: p.kind === 'firing'
+				? { ...p.alert, tier: Math.max(p.alert.tier, minimumTier) as Tier }
+				: null,
+	);
 	const resolved = parsed.map((p) =>
 		p instanceof Error || options.resolvedItems === 'passThrough'
 			? null

@@ -212,6 +212,42 @@ describe.each(stores)('Aggregate Incident (built node) on %s', (name, storeParam
 		expect(out[2].json.field).toBe('anomaly_key');
 	});
 
+	it('opens at the Minimum Tier; escalation still raises the tier above it', async () => {
+		const item = (alertname: string, occurrence: string, frequency?: object) => ({
+			json: {
+				status: 'firing',
+				labels: { alertname, namespace: 'shop', deployment: 'cart' },
+				startsAt: '2026-11-22T15:00:00Z',
+				occurrence_id: occurrence,
+				...(frequency ? { frequency } : {}),
+			},
+		});
+		const [out] = await run(aggregate, { operation: 'openOrJoin', minimumTier: 2 }, [
+			item(`PredictedBreach${name}`, 'p1'),
+			item(`Crash${name}`, 'c1', { escalation_level: 'PERMANENT_FIX' }),
+		]);
+		expect(
+			out.map((o) => (o.json.incident as { recommended_tier: number }).recommended_tier),
+		).toEqual([2, 3]);
+		expect(out[0].json.is_new).toBe(true);
+		// raw alerts without a signature get the one the trigger would have computed
+		expect((out[0].json.incident as { signature: object }).signature).toEqual({
+			alert_name: `PredictedBreach${name}`,
+			namespace: 'shop',
+			workload: 'cart',
+			container: '',
+			error_type: '',
+		});
+		// the default keeps the tier escalation gives
+		const [plain] = await run(aggregate, { operation: 'openOrJoin' }, [item(`Plain${name}`, 'q1')]);
+		expect((plain[0].json.incident as { recommended_tier: number }).recommended_tier).toBe(1);
+		const error = await run(aggregate, { operation: 'openOrJoin', minimumTier: 5 }, [
+			item(`Bad${name}`, 'b1'),
+		]).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('minimum tier must be 1, 2, 3 or 4, got 5');
+	});
+
 	it('resolves stale incidents once per execution, one item per incident', async () => {
 		const [out] = await run(
 			aggregate,

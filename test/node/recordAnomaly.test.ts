@@ -9,6 +9,7 @@ import {
 	closeRedisClients,
 	sharedMap,
 } from '../../lib/store';
+import { deriveAlertFields } from '../../lib/alerts';
 import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
 import { deliveries } from '../support/deliveries';
 import {
@@ -111,6 +112,43 @@ describe.each(stores)('Record Anomaly (built node) on %s', (_name, storeParams, 
 		expect(resolvedSeen).toHaveLength(1);
 		expect(resolvedSeen[0].json.frequency).toBeUndefined();
 		expect(resolvedSeen[0].json.duplicate).toBeUndefined();
+	});
+
+	it('gives a raw alert built in a workflow the fields the trigger would have given it', async () => {
+		const labels = {
+			alertname: 'HealthCheckFailed',
+			namespace: 'shop',
+			service: 'payments',
+			pod: 'payments-7d9f8b6c5d-x2x7q',
+			reason: 'bad_status',
+		};
+		const startsAt = '2026-11-22T16:10:00.000Z';
+		const raw = { status: 'firing', labels, startsAt, workload: 'kept as given' };
+		const [out] = await run({ resource: 'anomaly', operation: 'recordOccurrence' }, [
+			{ json: raw },
+			{ json: { ...raw, status: 'resolved' } },
+		]);
+		// the same derivation as the Alertmanager Trigger's
+		const fromTrigger = deriveAlertFields(labels, startsAt);
+		expect(out[0].json).toMatchObject({
+			...raw,
+			anomaly_key: fromTrigger.anomaly_key,
+			occurrence_id: fromTrigger.occurrence_id,
+			alert_fingerprint: fromTrigger.alert_fingerprint,
+			signature: {
+				alert_name: 'HealthCheckFailed',
+				namespace: 'shop',
+				workload: 'payments',
+				container: '',
+				error_type: 'bad_status',
+			},
+			duplicate: false,
+		});
+		expect((out[0].json.frequency as { anomaly_key: string }).anomaly_key).toBe(
+			fromTrigger.anomaly_key,
+		);
+		expect(out[1].json).toMatchObject({ status: 'resolved', anomaly_key: fromTrigger.anomaly_key });
+		expect(out[1].json.frequency).toBeUndefined();
 	});
 
 	it('fails an item without anomaly_key naming the field and the item, after recording the others', async () => {

@@ -256,6 +256,47 @@ describe('templates', () => {
 		);
 	});
 
+	it("shows the tier of Aggregate Incident's output (recommended_tier)", () => {
+		const fromAggregate = { ...item, incident: { id: 'inc-8', recommended_tier: 3 } };
+		for (const event of ['alert_fired', 'repair_failed', 'repair_needs_approval'])
+			expect(plainText(renderMessage(event, fromAggregate).spans)).toContain(
+				'Incident: inc-8 (tier 3)',
+			);
+		expect(plainText(renderMessage('escalation', fromAggregate).spans)).toContain(
+			'Recommended tier: 3',
+		);
+	});
+
+	it('prediction names the workload, the reason and the incident', () => {
+		const predicted = {
+			status: 'firing',
+			labels: { alertname: 'PredictedBreach', namespace: 'shop' },
+			annotations: { summary: 'Memory predicted to reach 0.9 within 4 h' },
+			metric: 'memory_usage',
+			workload: 'cart',
+			threshold: 0.9,
+			hours_to_threshold: 0.65,
+			predicted_value: 1.4025,
+			horizon: '4 h',
+			slope_per_hour: 0.15,
+			confidence: 'high',
+			incident: { id: 'inc-9', recommended_tier: 2 },
+		};
+		expect(plainText(renderMessage('prediction', predicted).spans)).toBe(
+			[
+				'📈 Predicted: memory_usage in shop',
+				'Workload: cart',
+				'Threshold 0.9 reached in about 0.7 h',
+				'Predicted value: 1.403 at +4 h',
+				'Trend: 0.15 per hour',
+				'Confidence: high',
+				'',
+				'Memory predicted to reach 0.9 within 4 h',
+				'Incident: inc-9 (tier 2)',
+			].join('\n'),
+		);
+	});
+
 	it('repair_needs_approval carries the dry-run diff as a preformatted block', () => {
 		const { spans, title } = renderMessage('repair_needs_approval', item);
 		expect(title).toBe('🛑 Approval needed: rollback');

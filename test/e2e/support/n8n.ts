@@ -108,6 +108,13 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			180_000,
 			logs,
 		);
+		// /healthz answers before the REST API is mounted (a login then gets 404)
+		await waitUntil(
+			'n8n REST API',
+			async () => (await fetch(`${baseUrl}/rest/settings`)).ok,
+			120_000,
+			logs,
+		);
 		for (const path of options.webhooks ?? []) {
 			// A registered production webhook answers the CORS preflight with 204 and runs nothing.
 			await waitUntil(

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { openOrJoinItems, type AlertOutcome } from '../../../../lib/incidents';
+import { openOrJoinItems, type AlertOutcome, type Tier } from '../../../../lib/incidents';
 import { emitItems, type ItemOutcome } from '../../../shared/items';
 import { incidentJson, incidentStore, referenceNow } from '../common';
 
@@ -36,6 +36,20 @@ export const description = updateDisplayOptions(
 			default: 'resolve',
 			description: "What resolved alert items (from the trigger's output) do",
 		},
+		{
+			displayName: 'Minimum Tier',
+			name: 'minimumTier',
+			type: 'options',
+			options: [
+				{ name: '1 — Restart', value: 1, description: 'Tier from escalation alone (default)' },
+				{ name: '2 — Mitigate', value: 2 },
+				{ name: '3 — Root Cause', value: 3 },
+				{ name: '4 — Architecture', value: 4 },
+			],
+			default: 1,
+			description:
+				'The lowest tier an incident opened or joined here recommends; escalation can raise it further. E.g. 2 for predicted breaches, which need mitigation before they happen.',
+		},
 	],
 );
 
@@ -50,6 +64,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				now: referenceNow.call(this),
 				windowMinutes: this.getNodeParameter('windowMinutes', 0) as number,
 				resolvedItems: this.getNodeParameter('resolvedItems', 0) as 'resolve' | 'passThrough',
+				minimumTier: this.getNodeParameter('minimumTier', 0, 1) as Tier,
 			},
 		);
 	} catch (error) {

@@ -1,7 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { recordOccurrences, type OccurrenceOutcome } from '../../../../lib/anomaly';
+import {
+	derivedAlertFields,
+	recordOccurrences,
+	type OccurrenceOutcome,
+} from '../../../../lib/anomaly';
 import { emitStoreOutcomes, failAll } from '../../../shared/storeOutput';
 import {
 	anomalyStore,
@@ -46,7 +55,13 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
+	// raw alerts (labels + startsAt) go on with the fields the trigger would have given them
+	const items = this.getInputData().map(
+		(item): INodeExecutionData => ({
+			...item,
+			json: { ...(derivedAlertFields(item.json) as IDataObject), ...item.json },
+		}),
+	);
 	let outcomes: OccurrenceOutcome[];
 	try {
 		const retentionDays = this.getNodeParameter('retentionDays', 0) as number;
