@@ -1,16 +1,21 @@
 // The shipped alert-to-repair and app-onboarding workflows, run as shipped (only credentials and
-// the notification URL are set), in real n8n with a real Alertmanager 0.25 delivering the
-// alerts and the fake Kubernetes API server as the cluster. One scenario, asserted step by step
+// the notification URL are set), in real n8n; two real Prometheus 2.42 replicas (HA pair, told
+// apart by prometheus_replica) scrape a small exporter the test controls and evaluate an alert
+// rule like the ones Render Manifests writes; a real Alertmanager 0.25 routes the alerts to the
+// webhook with bearer auth; the fake Kubernetes API server is the cluster. One scenario, asserted step by step
 // from the cluster, the notifications and the incidents: onboard an app; its pods crash again
 // and again; counts climb through REPEAT and ESCALATE; repairs happen by tier (restart, then
 // memory for OOMKilled); at PERMANENT_FIX a rollback is planned, approved by a human, and done;
 // Alertmanager reports the alerts resolved and the incident resolves. Alertmanager's repeats
 // and the second HA replica change no count.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { FakeKube } from '../k8s/server';
 import { startAlertmanager } from '../support/alertmanager';
+import { startPrometheus, type PrometheusInstance } from '../support/prometheus';
 import { startN8n, type N8nInstance } from './support/n8n';
 import { startReceiver } from './support/receiver';
 
@@ -36,11 +41,15 @@ function shipped(file: string, notifyUrl: string): Json {
 	return wf;
 }
 
-describe('shipped playbooks: onboarding and alert → repair, with real Alertmanager', () => {
+describe('shipped playbooks: onboarding and alert → repair, with real Prometheus and Alertmanager', () => {
 	let n8n: N8nInstance;
 	let fake: FakeKube;
 	let notifications: Awaited<ReturnType<typeof startReceiver>>;
 	let am: Awaited<ReturnType<typeof startAlertmanager>>;
+	let exporter: Server | undefined;
+	let rulesDir = '';
+	const prometheus: PrometheusInstance[] = [];
+	const crashedPods = new Set<string>();
 	const messages = (event?: string) =>
 		notifications.received.map((r) => r.body as Json).filter((b) => !event || b.event === event);
 
@@ -79,9 +88,68 @@ describe('shipped playbooks: onboarding and alert → repair, with real Alertman
 			webhookUrl: `${n8n.baseUrl}/webhook/alertmanager`,
 			bearerToken: TOKEN,
 		});
+		// the exporter: one series per crashed pod, as kube-state-metrics exposes it
+		const server = createServer((_req, res) => {
+			const lines = [...crashedPods].map(
+				(pod) =>
+					`kube_pod_container_status_last_terminated_reason{namespace="app-shop",pod="${pod}",container="shop",reason="OOMKilled"} 1`,
+			);
+			res
+				.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+				.end(lines.join('\n') + '\n');
+		});
+		exporter = server;
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const exporterPort = (server.address() as { port: number }).port;
+		rulesDir = mkdtempSync(join(tmpdir(), 'aiops-rules-'));
+		const rules = join(rulesDir, 'rules.yml');
+		// an alert rule like Render Manifests' OOMKilled rule (JSON is YAML)
+		writeFileSync(
+			rules,
+			JSON.stringify({
+				groups: [
+					{
+						name: 'app-shop',
+						rules: [
+							{
+								alert: 'KubePodCrashLooping',
+								expr: 'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} == 1',
+								labels: { severity: 'critical' },
+								annotations: { summary: 'shop pods keep crashing' },
+							},
+						],
+					},
+				],
+			}),
+		);
+		const amTarget = new URL(am.url).host;
+		for (const replica of ['prom-a', 'prom-b']) {
+			prometheus.push(
+				await startPrometheus({
+					config: {
+						global: {
+							scrape_interval: '1s',
+							evaluation_interval: '1s',
+							external_labels: { prometheus_replica: replica },
+						},
+						rule_files: [rules],
+						alerting: { alertmanagers: [{ static_configs: [{ targets: [amTarget] }] }] },
+						scrape_configs: [
+							{
+								job_name: 'kube-state-metrics',
+								static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }],
+							},
+						],
+					},
+				}),
+			);
+		}
 	});
 
 	afterAll(async () => {
+		for (const p of prometheus) await p.stop();
+		exporter?.close();
+		if (rulesDir) rmSync(rulesDir, { recursive: true, force: true });
 		await am?.stop();
 		await n8n?.stop();
 		await notifications?.close();
@@ -105,29 +173,13 @@ describe('shipped playbooks: onboarding and alert → repair, with real Alertman
 		}
 	}
 
-	const crashes: { labels: Json; startsAt: string }[] = [];
-	/** A new pod of the app crashes: one more occurrence, sent by two Prometheus replicas. */
+	/** A new pod of the app crashes: one more series on the exporter, so one more alert. */
 	async function podCrashes(reason: string) {
-		const pod = `shop-6f7b9c4d8-${'bcdfghjklmnpqrstvwxz'.slice(crashes.length % 16, (crashes.length % 16) + 5)}`;
-		const labels = {
-			alertname: 'KubePodCrashLooping',
-			namespace: 'app-shop',
-			pod,
-			container: 'shop',
-			reason,
-			severity: 'critical',
-		};
-		crashes.push({ labels, startsAt: new Date().toISOString() });
-		// Prometheus re-sends every firing alert; Alertmanager merges and groups them
-		await am.post(
-			crashes.flatMap((c) =>
-				['prom-a', 'prom-b'].map((replica) => ({
-					labels: { ...c.labels, prometheus_replica: replica },
-					annotations: { summary: 'shop pods keep crashing' },
-					startsAt: c.startsAt,
-				})),
-			),
-		);
+		expect(reason).toBe('OOMKilled');
+		const n = crashedPods.size;
+		crashedPods.add(`shop-6f7b9c4d8-${'bcdfghjklmnpqrstvwxz'.slice(n % 16, (n % 16) + 5)}`);
+		// let both Prometheus replicas scrape, evaluate and send before the next crash
+		await new Promise((r) => setTimeout(r, 2500));
 	}
 
 	const deployment = () => fake.get('Deployment', 'app-shop', 'shop') as Json;
@@ -177,7 +229,15 @@ describe('shipped playbooks: onboarding and alert → repair, with real Alertman
 
 		log('occurrences 1–2: tier 1 restarts (the second is held by the 5-minute cooldown)');
 		await podCrashes('OOMKilled');
-		await until('alert_fired', () => messages('alert_fired').length === 1);
+		try {
+			await until('alert_fired', () => messages('alert_fired').length === 1);
+		} catch (error) {
+			const alerts = await prometheus[0].api('/api/v1/alerts', {});
+			const up = await prometheus[0].query('up', Date.now());
+			throw new Error(
+				`${(error as Error).message}\nprometheus alerts: ${JSON.stringify(alerts)}\nup: ${JSON.stringify(up)}\nprometheus log: ${prometheus[0].logs().slice(-2000)}`,
+			);
+		}
 		const firstRestart = await until('a restart', () => restartedAt());
 		await until('repair succeeded', () => messages('repair_succeeded').length === 1);
 		await podCrashes('OOMKilled');
@@ -217,16 +277,10 @@ describe('shipped playbooks: onboarding and alert → repair, with real Alertman
 		await until('rolled back', () => revision() > revisionBefore);
 		log(`approved; rolled back to the previous template, now revision ${revision()}`);
 
-		log('Alertmanager reports everything resolved');
-		await am.post(
-			crashes.flatMap((c) =>
-				['prom-a', 'prom-b'].map((replica) => ({
-					labels: { ...c.labels, prometheus_replica: replica },
-					startsAt: c.startsAt,
-					endsAt: new Date(Date.now() - 1000).toISOString(),
-				})),
-			),
+		log(
+			'the pods stop crashing: Prometheus resolves the alerts, Alertmanager reports them resolved',
 		);
+		crashedPods.clear();
 		await until('incident resolved', () => messages('incident_resolved').length === 1);
 
 		// one alert_fired for the one incident; escalation messages only when the level rose
