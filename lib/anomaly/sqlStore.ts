@@ -66,23 +66,22 @@ export class SqlAnomalyStore implements AnomalyStore {
 		opts: RecordOptions,
 	): Promise<Map<string, KeyWrite | Error>> {
 		const keys = sortedKeys(byKey.keys());
-		const counts: number[] = [];
+		const occKeys: string[] = [];
 		const ids: string[] = [];
 		const ats: number[] = [];
 		for (const key of keys) {
-			const list = byKey.get(key)!;
-			counts.push(list.length);
-			for (const o of list) {
+			for (const o of byKey.get(key)!) {
+				occKeys.push(key);
 				ids.push(o.occurrence_id);
 				ats.push(o.at);
 			}
 		}
 		const rows = await this.batch(() =>
 			this.sql.query(
-				`select * from "${this.schema}".record_occurrences($1::text[], $2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint, $7::bigint)`,
+				`select * from "${this.schema}".record_occurrences($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint, $7::bigint)`,
 				[
 					keys,
-					counts,
+					occKeys,
 					ids,
 					ats,
 					WINDOWS.map((w) => opts.now - w.ms),

@@ -143,14 +143,12 @@ export class SqlIncidentStore {
 			);
 		}
 		if (alerts.length === 0) return [];
-		const { keys, counts, order } = byKeySorted(alerts);
-		const a = order.map((i) => alerts[i]);
+		const a = alerts;
 		const rows = await this.query(
-			`select * from ${this.fn('open_or_join')}($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[],
-				$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint, $13::bigint)`,
+			`select * from ${this.fn('open_or_join')}($1::text[], $2::text[], $3::text[], $4::bigint[],
+				$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint, $12::bigint)`,
 			[
-				keys,
-				counts,
+				a.map((x) => x.anomaly_key),
 				a.map((x) => x.occurrence_id),
 				a.map((x) => x.fingerprint),
 				a.map((x) => x.at),
@@ -164,10 +162,15 @@ export class SqlIncidentStore {
 				Math.round(opts.windowMinutes * 60_000),
 			],
 		);
+		// Each incident comes once (on its first item's row); its items share it.
+		const incidents = new Map<string, Incident>();
+		for (const r of rows)
+			if (r.r_incident)
+				incidents.set(String(r.r_incident_id), incidentFromJson(asJson(r.r_incident)));
 		const out: OpenOrJoinResult[] = new Array(alerts.length);
 		for (const r of rows) {
-			out[order[Number(r.r_ord) - 1]] = {
-				incident: incidentFromJson(asJson(r.r_incident)),
+			out[Number(r.r_ord) - 1] = {
+				incident: incidents.get(String(r.r_incident_id))!,
 				is_new: r.r_is_new === true,
 				aggregated: r.r_aggregated === true,
 				duplicate: r.r_duplicate === true,

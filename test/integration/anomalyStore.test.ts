@@ -15,7 +15,13 @@ import {
 	type OccurrenceRecord,
 } from '../../lib/anomaly';
 import { crashLoopKey, deliveryItems } from '../support/deliveries';
-import { closeStores, openAnomalyStore, type StoreKind } from '../support/storeCases';
+import {
+	PGLITE_OPEN_TIMEOUT,
+	closeStores,
+	openAnomalyStore,
+	openPglite,
+	type StoreKind,
+} from '../support/storeCases';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -36,6 +42,7 @@ const record = (store: AnomalyStore, items: Record<string, unknown>[], now = NOW
 		...extra,
 	});
 
+beforeAll(openPglite, PGLITE_OPEN_TIMEOUT);
 afterAll(closeStores);
 
 describe.each<StoreKind>(['Redis', 'Postgres', 'PGlite'])('anomaly store on %s', (kind) => {

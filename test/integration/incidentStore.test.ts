@@ -8,7 +8,13 @@ import {
 	type SqlIncidentStore,
 } from '../../lib/incidents';
 import type { SqlStore } from '../../lib/store';
-import { closeStores, openAnomalyStore, openIncidentStore } from '../support/storeCases';
+import {
+	PGLITE_OPEN_TIMEOUT,
+	closeStores,
+	openAnomalyStore,
+	openIncidentStore,
+	openPglite,
+} from '../support/storeCases';
 
 const T0 = Date.parse('2026-11-22T12:00:00Z');
 const MIN = 60_000;
@@ -39,6 +45,7 @@ const firing = (o: AlertOutcome): OpenOrJoinResult => {
 	return o.ok;
 };
 
+beforeAll(openPglite, PGLITE_OPEN_TIMEOUT);
 afterAll(closeStores);
 
 describe.each(['Postgres', 'PGlite'] as const)('incident store on %s', (kind) => {

@@ -674,7 +674,10 @@ describe('Email over SMTP (a real server in this process)', () => {
 		try {
 			const message = {
 				...renderMessage('repair_needs_approval', {
-					repair: { action: 'rollback', dry_run: { diff: '- a\n+ b' } },
+					repair: {
+						action: 'rollback',
+						change: { fields: [{ path: 'spec.replicas', op: 'replace', before: 2, after: 3 }] },
+					},
 				}),
 				actions: approvalActions({
 					approve: 'https://n8n.example/w/1/n?approved=true&signature=ab',

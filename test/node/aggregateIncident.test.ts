@@ -21,6 +21,14 @@ const folder = tmpFolder('aiops-incident-node');
 const schema = testSchema();
 const CLOCK = '2026-11-22T15:30:00Z';
 
+// Open the embedded store once, through the bundle (initdb takes seconds, more on a busy machine).
+beforeAll(async () => {
+	await runNode(aggregate, {
+		parameters: { store: 'embedded', operation: 'list', options: { embeddedFolder: folder.path } },
+		items: [{ json: {} }],
+	});
+}, 180_000);
+
 afterAll(async () => {
 	await Promise.all([closeEmbeddedStores(), closePostgresPools()]);
 	await dropSchema(schema);

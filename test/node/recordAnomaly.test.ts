@@ -45,6 +45,19 @@ async function triggerItems(): Promise<INodeExecutionData[][]> {
 	return out;
 }
 
+// Open the embedded store once, through the bundle (initdb takes seconds, more on a busy machine).
+beforeAll(async () => {
+	await runNode(node, {
+		parameters: {
+			store: 'embedded',
+			resource: 'anomaly',
+			operation: 'getFrequency',
+			options: { embeddedFolder: folder.path },
+		},
+		items: [{ json: { anomaly_key: 'warm-up' } }],
+	});
+}, 180_000);
+
 afterAll(async () => {
 	await Promise.all([closeEmbeddedStores(), closeRedisClients(), closePostgresPools()]);
 	await deletePrefix(prefix);
@@ -338,7 +351,7 @@ describe('Record Anomaly (built node): store failures', () => {
 			await closeEmbeddedStores();
 			other.remove();
 		}
-	});
+	}, 180_000);
 
 	it('tests its credentials', async () => {
 		const tests = node.methods!.credentialTest!;

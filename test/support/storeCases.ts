@@ -79,6 +79,14 @@ export function openIncidentStore(
 	};
 }
 
+/** Opens this file's PGlite now (initdb takes seconds, more on a busy machine): call in beforeAll. */
+export async function openPglite(): Promise<void> {
+	await sqlFor('PGlite').query('select 1');
+}
+
+/** Time allowed for openPglite(). */
+export const PGLITE_OPEN_TIMEOUT = 180_000;
+
 /** Closes every connection and removes the PGlite folder (afterAll of a test file). */
 export async function closeStores(): Promise<void> {
 	await Promise.all([closeEmbeddedStores(), closeRedisClients(), closePostgresPools()]);

@@ -1,11 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { routeOperation, type OperationTable } from '../../shared/router';
 import * as series from './series/Series.resource';
 
-type Operation = { execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> };
-
-const operations: Record<string, Record<string, Operation>> = {
+const operations: OperationTable = {
 	series: {
 		baseline: series.baseline,
 		linearTrend: series.linearTrend,
@@ -14,14 +12,5 @@ const operations: Record<string, Record<string, Operation>> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const op = operations[resource]?.[operation];
-	if (!op) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The operation "${operation}" of "${resource}" is not supported`,
-		);
-	}
-	return [await op.execute.call(this)];
+	return routeOperation.call(this, operations);
 }
