@@ -18,5 +18,7 @@ export declare function importAndPublish(options: {
 	env: Record<string, string>;
 	credentials?: object[];
 	workflows?: Array<object & { id?: string }>;
+	/** which imported workflows to publish (default: all) */
+	publish?: (workflow: object & { id?: string }) => boolean;
 }): Promise<void>;
 export declare function ownerEnv(owner: { email: string; password: string }): Record<string, string>;

@@ -99,7 +99,13 @@ export function ownerEnv({ email, password }) {
 }
 
 /** Imports credentials (plain `data` is encrypted on import) and workflows, publishing each. */
-export async function importAndPublish({ runtime, env, credentials = [], workflows = [] }) {
+export async function importAndPublish({
+	runtime,
+	env,
+	credentials = [],
+	workflows = [],
+	publish = () => true,
+}) {
 	const cli = (args) =>
 		run(runtime.node, [runtime.n8n, ...args], { env, maxBuffer: 64 << 20 }).catch((error) => {
 			// n8n says why on its own output (e.g. "Workflow structure is invalid"), after migrations
@@ -116,6 +122,6 @@ export async function importAndPublish({ runtime, env, credentials = [], workflo
 		const file = join(dir, `workflow-${index}.json`);
 		writeFileSync(file, JSON.stringify(workflow));
 		await cli(['import:workflow', `--input=${file}`]);
-		if (workflow.id) await cli(['publish:workflow', `--id=${workflow.id}`]);
+		if (workflow.id && publish(workflow)) await cli(['publish:workflow', `--id=${workflow.id}`]);
 	}
 }
