@@ -126,15 +126,35 @@ export function occurrenceId(alertFingerprint: string, startsAt: string): string
 	return `${alertFingerprint}@${canonicalInstant(startsAt)}`;
 }
 
-function derive(dedupedLabels: Record<string, string>, alertFingerprint: string, startsAt: string) {
+/** Memo of what repeats across a storm's alerts: signatures' keys and startsAt instants. */
+interface DeliveryMemo {
+	keys: Map<string, string>;
+	instants: Map<string, ReturnType<typeof parseInstant>>;
+}
+
+function derive(
+	dedupedLabels: Record<string, string>,
+	alertFingerprint: string,
+	startsAt: string,
+	memo?: DeliveryMemo,
+) {
 	const signature = signatureFromLabels(dedupedLabels);
+	let key: string | undefined;
+	if (memo) {
+		const memoKey = `${signature.alert_name}\u0000${signature.namespace}\u0000${signature.workload}\u0000${signature.container}\u0000${signature.error_type}`;
+		key = memo.keys.get(memoKey);
+		if (key === undefined) memo.keys.set(memoKey, (key = anomalyKey(signature)));
+	}
+	const instant = memo?.instants.get(startsAt);
 	return {
 		dedupedLabels,
 		alert_fingerprint: alertFingerprint,
 		workload: signature.workload,
 		signature,
-		anomaly_key: anomalyKey(signature),
-		occurrence_id: occurrenceId(alertFingerprint, startsAt),
+		anomaly_key: key ?? anomalyKey(signature),
+		occurrence_id: instant?.ok
+			? `${alertFingerprint}@${instant.canonical}`
+			: occurrenceId(alertFingerprint, startsAt),
 	};
 }
 
@@ -199,6 +219,13 @@ export function readAlertmanagerDelivery(body: unknown, options: ParseOptions = 
 
 	const alerts: AlertItem[] = [];
 	const refused: RefusedAlert[] = [];
+	const memo: DeliveryMemo = { keys: new Map(), instants: new Map() };
+	const instant = (value: unknown) => {
+		if (typeof value !== 'string') return parseInstant(value);
+		let parsed = memo.instants.get(value);
+		if (!parsed) memo.instants.set(value, (parsed = parseInstant(value)));
+		return parsed;
+	};
 	body.alerts.forEach((raw, index) => {
 		const at = `alerts[${index}]`;
 		const warnings: string[] = [];
@@ -219,14 +246,14 @@ export function readAlertmanagerDelivery(body: unknown, options: ParseOptions = 
 			}
 			if (raw.startsAt === undefined || raw.startsAt === null || raw.startsAt === '')
 				throw new AlertRefusal(`${at}.startsAt is missing`, `${at}.startsAt`);
-			const starts = parseInstant(raw.startsAt);
+			const starts = instant(raw.startsAt);
 			if (!starts.ok) throw new AlertRefusal(`${at}.startsAt ${starts.reason}`, `${at}.startsAt`);
 			// the exact text unless Date.parse reads it differently (then the canonical one)
 			let startsAt = raw.startsAt as string;
 			if (Date.parse(startsAt) !== starts.ms) startsAt = starts.canonical;
 			let endsAt = ZERO_TIME;
 			if (raw.endsAt !== undefined && raw.endsAt !== null && raw.endsAt !== '') {
-				const ends = parseInstant(raw.endsAt);
+				const ends = instant(raw.endsAt);
 				if (ends.ok)
 					endsAt =
 						Date.parse(raw.endsAt as string) === ends.ms ? (raw.endsAt as string) : ends.canonical;
@@ -256,6 +283,7 @@ export function readAlertmanagerDelivery(body: unknown, options: ParseOptions = 
 					dedupedLabels,
 					sameLabels ? fingerprint : labelSetFingerprint(dedupedLabels),
 					startsAt,
+					memo,
 				),
 				truncatedAlerts: group.truncated,
 			};
