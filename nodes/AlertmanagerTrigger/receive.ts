@@ -3,6 +3,7 @@
 // order that reveals nothing early: auth (headers only), size, Content-Encoding, charset, JSON,
 // then the alerts. Every refusal is a 4xx naming the header or field and starts nothing.
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	AlertPayloadError,
@@ -131,7 +132,7 @@ export async function receiveAlerts(this: IWebhookFunctions): Promise<IWebhookRe
 		}
 		if (error instanceof AlertPayloadError)
 			return reply.call(this, 400, `Bad Alertmanager payload: ${error.message}`, error.field);
-		throw error;
+		throw new NodeOperationError(this.getNode(), error as Error);
 	}
 
 	const { refused } = delivery;
