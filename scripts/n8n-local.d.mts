@@ -22,3 +22,4 @@ export declare function importAndPublish(options: {
 	publish?: (workflow: object & { id?: string }) => boolean;
 }): Promise<void>;
 export declare function ownerEnv(owner: { email: string; password: string }): Record<string, string>;
+export declare function cliFailureSummary(output: string, max?: number): string;
