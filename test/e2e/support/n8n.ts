@@ -25,6 +25,8 @@ let tarball: Promise<string> | undefined;
 export interface StartOptions {
 	workflows?: object[];
 	credentials?: object[];
+	/** which workflows to publish (default: all that have an id) */
+	publish?: (workflow: object & { id?: string }) => boolean;
 	/** production webhook paths to wait for (they register asynchronously after start) */
 	webhooks?: string[];
 	env?: Record<string, string>;
@@ -79,6 +81,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			env,
 			credentials: options.credentials,
 			workflows: options.workflows,
+			publish: options.publish,
 		});
 	} catch (error) {
 		releaseFolder(userFolder);
