@@ -24,6 +24,7 @@ if [ ${#packages[@]} -gt 0 ]; then
   bash scripts/ensure-apt.sh "${packages[@]}"
 fi
 
+[ -d node_modules/@n8n/node-cli ] || npm ci --no-audit --no-fund
 npm run build --silent
 projects=()
 for l in "${layers[@]}"; do projects+=(--project "$l"); done
