@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { signIn } from '../scripts/n8n-local.mjs';
+
 const clone = process.argv[2];
 if (!clone) throw new Error('usage: node .ci/start-check.mjs <fresh clone>');
 const fail = (msg) => {
@@ -67,16 +69,7 @@ try {
 	if (!output.includes('stop it with Ctrl-C')) fail('npm start does not say how to stop it');
 
 	const secrets = JSON.parse(readFileSync(join(home, 'aiops-secrets.json'), 'utf8'));
-	const login = await fetch(`${base}/rest/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({
-			emailOrLdapLoginId: secrets.owner.email,
-			password: secrets.owner.password,
-		}),
-	});
-	if (!login.ok) throw new Error(`cannot sign in as the owner npm start printed: ${login.status}`);
-	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	const cookie = await signIn(base, secrets.owner);
 	const get = async (path) => (await fetch(`${base}${path}`, { headers: { cookie } })).json();
 
 	// the package's nodes, by their codex names (n8n-nodes-aiops.<node>)

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { n8nRuntime, ROOT } from './n8n-local.mjs';
+import { n8nRuntime, ROOT, signIn } from './n8n-local.mjs';
 
 const home = process.env.AIOPS_N8N_HOME ?? join(homedir(), '.n8n-aiops');
 const base = `http://127.0.0.1:${process.env.N8N_PORT ?? 5678}`;
@@ -119,16 +119,7 @@ try {
 
 say('\n3. What n8n did (from its executions)');
 await sleep(3000);
-const login = await fetch(`${base}/rest/login`, {
-	method: 'POST',
-	headers: { 'content-type': 'application/json' },
-	body: JSON.stringify({
-		emailOrLdapLoginId: secrets.owner.email,
-		password: secrets.owner.password,
-	}),
-});
-if (!login.ok) throw new Error(`cannot sign in to n8n: ${login.status}`);
-const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+const cookie = await signIn(base, secrets.owner);
 const rest = async (path) =>
 	(await (await fetch(`${base}/rest/${path}`, { headers: { cookie } })).json()).data;
 const list = await rest('executions?limit=100');

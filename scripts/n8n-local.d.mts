@@ -23,3 +23,7 @@ export declare function importAndPublish(options: {
 }): Promise<void>;
 export declare function ownerEnv(owner: { email: string; password: string }): Record<string, string>;
 export declare function cliFailureSummary(output: string, max?: number): string;
+export declare function signIn(
+	baseUrl: string,
+	account: { email: string; password: string },
+): Promise<string>;

@@ -174,3 +174,21 @@ async function importFiles(cli, dir, credentials, workflows, publish) {
 		if (workflow.id && publish(workflow)) await cli(['publish:workflow', `--id=${workflow.id}`]);
 	}
 }
+
+/**
+ * Signs in to n8n's REST API as the given account; returns the session cookie. Right after start
+ * the login route may not be mounted yet (404): it is retried for up to a minute.
+ */
+export async function signIn(baseUrl, { email, password }) {
+	for (let attempt = 0; ; attempt++) {
+		const res = await fetch(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+		});
+		if (res.ok) return (res.headers.get('set-cookie') ?? '').split(';')[0];
+		if (res.status !== 404 || attempt >= 120)
+			throw new Error(`cannot sign in to n8n as ${email}: ${res.status} ${await res.text()}`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
