@@ -96,7 +96,8 @@ export async function installCommunityPackage(userFolder, tarball) {
 /**
  * The environment n8n runs with here: its own folder and ports, nothing that calls n8n's servers
  * (telemetry, version and "what's new" checks, templates, banners, the vetted community-node
- * list, license renewal), which are unreachable offline and fill the log with stack traces.
+ * list, license renewal, the MCP server registry's refresh), which are unreachable offline and
+ * fill the log with stack traces.
  */
 export function n8nEnv({ userFolder, port, brokerPort, host = '127.0.0.1', extra = {} }) {
 	return {
@@ -118,6 +119,7 @@ export function n8nEnv({ userFolder, port, brokerPort, host = '127.0.0.1', extra
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		...extra,
