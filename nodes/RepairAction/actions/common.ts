@@ -49,11 +49,13 @@ import type { SqlStore } from '../../../lib/store';
 import { emitItems, type ItemOutcome } from '../../shared/items';
 import { optionalKubeClient } from '../../shared/kubernetes';
 import {
+	DEFAULT_KEY_PREFIX,
 	embeddedFolderOption,
-	redisConnection,
+	keyPrefixOption,
+	openStore,
 	schemaOption,
 	sqlStore,
-	type StoreChoice,
+	storeSettings,
 } from '../../shared/store';
 
 const ALL_BUT_CLEANUP = ['restart', 'rollback', 'raiseMemory', 'scale', 'deletePod', 'auto'];
@@ -249,13 +251,8 @@ export const optionsDescription: INodeProperties = {
 	options: [
 		embeddedFolderOption,
 		{
-			displayName: 'Key Prefix',
-			name: 'keyPrefix',
-			type: 'string',
-			default: 'aiops:',
-			description:
-				'Prefix of every Redis key (the same as Record Anomaly’s, so outcomes land in its history)',
-			displayOptions: { show: { '/store': ['redis'] } },
+			...keyPrefixOption,
+			description: `Prefix of every Redis key (the same as Record Anomaly’s, so outcomes land in its history); empty means ${DEFAULT_KEY_PREFIX}`,
 		},
 		{
 			displayName: 'Record Outcome In',
@@ -345,27 +342,25 @@ interface Stores {
 }
 
 /** The stores the Store parameter selects: guards and outcome history there, audit in SQL. */
-async function openStores(this: IExecuteFunctions, o: Options): Promise<Stores> {
-	const choice = this.getNodeParameter('store', 0) as StoreChoice;
-	const schema = o.schema || 'aiops';
+async function openStores(this: IExecuteFunctions): Promise<Stores> {
+	const settings = storeSettings.call(this);
 	// Redis keeps the guards and outcomes; the audit table needs SQL: the Postgres credential.
-	const sql = await sqlStore.call(this, choice === 'redis' ? 'postgres' : choice, o.embeddedFolder);
-	if (choice === 'redis') {
-		const connection = await redisConnection.call(this);
-		const prefix = o.keyPrefix ?? 'aiops:';
-		return {
+	const sql = await sqlStore.call(
+		this,
+		settings.choice === 'redis' ? 'postgres' : settings.choice,
+		settings.embeddedFolder,
+	);
+	const state = await openStore<Pick<Stores, 'guards' | 'anomaly'>>(this, settings, {
+		redis: (connection, prefix) => ({
 			guards: new RedisGuardStore(connection, { prefix }),
 			anomaly: new RedisAnomalyStore(connection, { prefix }),
-			sql,
-			schema,
-		};
-	}
-	return {
-		guards: new SqlGuardStore(sql, { schema }),
-		anomaly: new SqlAnomalyStore(sql, { schema }),
-		sql,
-		schema,
-	};
+		}),
+		sql: (store, schema) => ({
+			guards: new SqlGuardStore(store, { schema }),
+			anomaly: new SqlAnomalyStore(store, { schema }),
+		}),
+	});
+	return { ...state, sql, schema: settings.schema };
 }
 
 /** The tier Auto starts from: the parameter (1–4), else the item's incident's, else 1. */
@@ -472,7 +467,7 @@ export async function runOperation(
 	let client: KubeClient | null;
 	let stores: Stores;
 	try {
-		stores = await openStores.call(this, options);
+		stores = await openStores.call(this);
 		client = await optionalKubeClient.call(this, {
 			timeoutMs: (options.requestTimeout ?? 30) * 1000,
 		});
