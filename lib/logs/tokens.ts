@@ -26,16 +26,11 @@ export const enum Difference {
 	Key = 2,
 }
 
-const PLAIN_WORD = /^[A-Za-z][A-Za-z_]*\d?$/;
-
-/** A word of letters, maybe with punctuation around it (`Started`, `(Lifecycle`, `done.`). */
-export function isPlainWord(token: string): boolean {
-	return !token.includes(WILDCARD) && PLAIN_WORD.test(token.replace(EDGE_PUNCTUATION, ''));
-}
 // what separates the parts of a token; `.`, `/`, `-` and `_` join the parts of one name instead
 const SEPARATOR = /[^A-Za-z0-9_./-]/;
 const KEY = /^([A-Za-z_]\w*)[=:]/;
 const EDGE_PUNCTUATION = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
+const PLAIN_WORD = /^[A-Za-z][A-Za-z_]*\d?$/;
 
 /**
  * How two different tokens differ. Two plain words, once what the tokens share around them
