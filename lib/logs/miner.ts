@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
 
 import { InvalidInputError } from '../errors';
 import { Masker, MASK_NAMES, WILDCARD } from './mask';
-import { fieldsOfJsonLine } from './structured';
+import { recordText } from './records';
+import { eventOfLine } from './structured';
 import type { LineShape } from './template';
 import {
 	absorb,
@@ -185,7 +186,8 @@ export class TemplateMiner {
 
 	/** Learns one line: it joins (and maybe widens) a cluster, or starts one. */
 	learn(line: string, now = Date.now()): LineLearnResult {
-		const found = this.find(this.shapeOf(line));
+		const { shape: lineShape, fields } = this.shapeOf(line);
+		const found = this.find(lineShape);
 		const { shape } = found;
 		const merged: string[] = [];
 		let cluster = found.cluster;
@@ -234,17 +236,18 @@ export class TemplateMiner {
 			created,
 			changed: changed || merged.length > 0,
 			merged,
-			params: parameters(cluster, shape),
+			params: withFields(parameters(cluster, shape), fields),
 		};
 	}
 
 	/** Classifies a line against what is known, changing nothing; undefined when unknown. */
 	match(line: string): MatchResult | undefined {
-		const { cluster, shape } = this.find(this.shapeOf(line));
+		const { shape: lineShape, fields } = this.shapeOf(line);
+		const { cluster, shape } = this.find(lineShape);
 		if (!cluster) return undefined;
 		const view = { skeleton: cluster.skeleton.slice(), gaps: cluster.gaps.slice() };
 		absorb(view, shape);
-		return { id: cluster.template, params: parameters(view, shape) };
+		return { id: cluster.template, params: withFields(parameters(view, shape), fields) };
 	}
 
 	/** The current id of a template or cluster id (merges move ids on); undefined if gone. */
@@ -287,8 +290,25 @@ export class TemplateMiner {
 		for (const [from, to] of Object.entries(state.aliases)) this.aliases.set(from, to);
 	}
 
-	private shapeOf(line: string): LineShape {
-		return lineShape(this.masker.mask(fieldsOfJsonLine(line), this.options.maxLineLength));
+	/**
+	 * The shape of what is learned of a line or record (lines joined by `\n`): a structured
+	 * line's event, a trace's identity; and the fields that are only parameters.
+	 */
+	private shapeOf(line: string): { shape: LineShape; fields: string[] } {
+		let text = line;
+		let fields = NO_FIELDS;
+		if (line.includes('\n')) {
+			const record = recordText(line.split('\n'));
+			text = record.text;
+			if (record.message !== undefined) fields = [`message=${record.message}`];
+		} else {
+			const event = eventOfLine(line);
+			if (event) {
+				text = event.text;
+				fields = event.fields;
+			}
+		}
+		return { shape: lineShape(this.masker.mask(text, this.options.maxLineLength)), fields };
 	}
 
 	// ── index ────────────────────────────────────────────────────────────────────────────────
@@ -569,6 +589,12 @@ export class TemplateMiner {
 			for (const [from, to] of this.aliases) if (to === oldest.id) this.aliases.delete(from);
 		}
 	}
+}
+
+const NO_FIELDS: string[] = [];
+
+function withFields(params: string[], fields: string[]): string[] {
+	return fields.length ? params.concat(fields) : params;
 }
 
 function better(a: Candidate | undefined, b: Candidate | undefined): Candidate | undefined {

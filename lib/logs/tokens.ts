@@ -35,6 +35,9 @@ export function isPlainWord(token: string): boolean {
 // what separates the parts of a token; `.`, `/`, `-` and `_` join the parts of one name instead
 const SEPARATOR = /[^A-Za-z0-9_./-]/;
 const KEY = /^([A-Za-z_]\w*)[=:]/;
+// keys whose value is part of what the event is, never a value: a structured line's level and
+// logger, a trace's exception type and top frame (structured.ts, records.ts)
+const IDENTITY_KEYS = new Set(['level', 'logger', 'exception', 'frame']);
 const EDGE_PUNCTUATION = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
 
 /**
@@ -45,7 +48,7 @@ const EDGE_PUNCTUATION = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
 export function difference(a: string, b: string): Difference {
 	const ka = KEY.exec(a);
 	const kb = KEY.exec(b);
-	if (ka && kb && ka[1] !== kb[1]) return Difference.Key;
+	if (ka && kb && (ka[1] !== kb[1] || IDENTITY_KEYS.has(ka[1]))) return Difference.Key;
 	if (a.includes(WILDCARD) || b.includes(WILDCARD)) return Difference.Value;
 	const n = Math.min(a.length, b.length);
 	let cut = 0;
