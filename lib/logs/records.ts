@@ -15,11 +15,13 @@ const enum Kind {
 }
 
 // `java.lang.IllegalStateException: boom`, `Exception in thread "main" java.lang.Error`
-const JAVA_HEADER = /^(?:Exception in thread "[^"]*" )?((?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*)(?::\s?(.*))?$/;
+const JAVA_HEADER =
+	/^(?:Exception in thread "[^"]*" )?((?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*)(?::\s?(.*))?$/;
 const JAVA_FRAME = /^\s+at\s+([\w$.<>/-]+)\(([^):]*)(?::\d+)?\)/;
 const PYTHON_HEADER = /^Traceback \(most recent call last\):\s*$/;
 const PYTHON_FRAME = /^\s+File "([^"]+)", line \d+, in (\S+)/;
-const PYTHON_CHAIN = /^(?:During handling of the above exception|The above exception was the direct cause)/;
+const PYTHON_CHAIN =
+	/^(?:During handling of the above exception|The above exception was the direct cause)/;
 // the last line of a Python traceback: `ValueError: bad`, `mod.CustomError`, `KeyboardInterrupt`
 const PYTHON_EXCEPTION = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/;
 const GO_HEADER = /^(panic|fatal error): (.*)$/;
@@ -28,7 +30,8 @@ const GO_GOROUTINE = /^goroutine \d+ \[[^\]]*\]:$/;
 const GO_FUNCTION = /^((?:[\w.-]+\/)*[\w.-]*[\w)](?:\.\(\*?[\w]+\))?(?:\.[\w]+)*)\(.*\)$/;
 const GO_OTHER = /^(?:created by |exit status \d+|\[signal |\s)/;
 // `TypeError: x`, `Error [ERR_X]: y`, `Uncaught RangeError: z`
-const NODE_HEADER = /^(?:Uncaught )?([A-Z][A-Za-z]*(?:Error|Exception)|Error)(?: \[[\w-]+\])?(?::\s?(.*))?$/;
+const NODE_HEADER =
+	/^(?:Uncaught )?([A-Z][A-Za-z]*(?:Error|Exception)|Error)(?: \[[\w-]+\])?(?::\s?(.*))?$/;
 const NODE_FRAME = /^\s+at (?:async )?(?:(.+?) \()?(?:file:\/\/)?([^()]*?)(?::\d+)?(?::\d+)?\)?$/;
 const JAVA_MORE = /^(?:Caused by: |Suppressed: |\s*\.\.\. \d+ (?:more|common frames omitted))/;
 
@@ -109,7 +112,11 @@ function basename(path: string): string {
 	return i >= 0 ? path.slice(i + 1) : path;
 }
 
-function identity(type: string, frame: string | undefined, message: string | undefined): TraceIdentity {
+function identity(
+	type: string,
+	frame: string | undefined,
+	message: string | undefined,
+): TraceIdentity {
 	const text = `exception=${type}` + (frame ? ` frame=${frame}` : '');
 	return { text, type, frame, message };
 }

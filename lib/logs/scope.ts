@@ -130,7 +130,8 @@ function isWarm(lines: number, since: number, now: number, w: WarmUp): boolean {
 /** The stream a line is part of: its container's log, else its input item. */
 function streamOf(line: LogLine): string {
 	if (line.cursor) return line.cursor.key;
-	if (line.pod !== undefined || line.container !== undefined) return `${line.pod}/${line.container}`;
+	if (line.pod !== undefined || line.container !== undefined)
+		return `${line.pod}/${line.container}`;
 	return `#${line.item ?? ''}`;
 }
 
@@ -149,7 +150,8 @@ function recordsOf(lines: LogLine[], skipped: boolean[]): number[][] {
 	});
 	const records: number[][] = [];
 	for (const indexes of streams.values()) {
-		for (const r of joinRecords(indexes.map((i) => lines[i].text))) records.push(r.map((k) => indexes[k]));
+		for (const r of joinRecords(indexes.map((i) => lines[i].text)))
+			records.push(r.map((k) => indexes[k]));
 	}
 	return records.sort((a, b) => a[0] - b[0]);
 }

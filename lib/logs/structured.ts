@@ -39,6 +39,11 @@ const STACK_KEYS = [
 	'exc_info',
 	'exception.stacktrace',
 ];
+const PARTS = new Map(
+	[MESSAGE_KEYS, LEVEL_KEYS, LOGGER_KEYS, ERROR_KEYS, ERROR_TYPE_KEYS, STACK_KEYS]
+		.flat()
+		.map((k) => [k, k.split('.')] as const),
+);
 // pino and bunyan write the level as a number
 const NUMERIC_LEVELS: Record<number, string> = {
 	10: 'trace',
@@ -49,17 +54,8 @@ const NUMERIC_LEVELS: Record<number, string> = {
 	60: 'fatal',
 };
 
-function flatten(value: Record<string, unknown>, prefix: string, depth: number, out: Map<string, unknown>): void {
-	for (const key of Object.keys(value)) {
-		const v = value[key];
-		const name = prefix ? `${prefix}.${key}` : key;
-		if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH) {
-			flatten(v as Record<string, unknown>, name, depth + 1, out);
-		} else {
-			out.set(name, v);
-		}
-	}
-}
+/** A record's fields: a JSON object (nested objects reached by dotted keys) or logfmt pairs. */
+type Fields = Record<string, unknown>;
 
 function text(value: unknown): string {
 	if (typeof value === 'string') return value;
@@ -67,72 +63,106 @@ function text(value: unknown): string {
 	return JSON.stringify(value);
 }
 
-function take(fields: Map<string, unknown>, keys: readonly string[]): unknown {
+function isObject(v: unknown): v is Fields {
+	return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The value at a key (`log.level`: a flat key of that name, else nested), or undefined. */
+function lookup(fields: Fields, key: string, parts: readonly string[]): unknown {
+	const flat = fields[key];
+	if (flat !== undefined || parts.length === 1) return flat;
+	let v: unknown = fields;
+	for (const part of parts) {
+		if (!isObject(v)) return undefined;
+		v = v[part];
+	}
+	return v;
+}
+
+/** The first of the keys with a value; the key is marked used. */
+function take(fields: Fields, keys: readonly string[], used: Set<string>): unknown {
 	for (const k of keys) {
-		if (fields.has(k)) {
-			const v = fields.get(k);
-			fields.delete(k);
-			if (v !== null && v !== undefined && v !== '') return v;
-		}
+		const v = lookup(fields, k, PARTS.get(k)!);
+		if (v === undefined) continue;
+		used.add(k);
+		if (v !== null && v !== '') return v;
 	}
 	return undefined;
 }
 
 /** The pattern key part of a name: one token, no spaces. */
 function word(value: string): string {
-	return value.trim().replace(/\s+/g, '_');
+	return /\s/.test(value) ? value.trim().replace(/\s+/g, '_') : value;
+}
+
+/** `key=value` of every field not used, nested objects by dotted keys. */
+function otherFields(
+	fields: Fields,
+	used: Set<string>,
+	prefix: string,
+	depth: number,
+	out: string[],
+): void {
+	for (const key in fields) {
+		const name = prefix ? `${prefix}.${key}` : key;
+		if (used.has(name)) continue;
+		const v = fields[key];
+		if (isObject(v) && depth < MAX_DEPTH) otherFields(v, used, name, depth + 1, out);
+		else out.push(`${name}=${text(v)}`);
+	}
 }
 
 /**
- * The event of a set of fields (JSON or logfmt), or undefined when it has no message field
+ * The event of a record's fields (JSON or logfmt), or undefined when it has no message field
  * (then the line is mined as it is).
  */
-export function eventOfFields(fields: Map<string, unknown>): LogEvent | undefined {
-	if (!MESSAGE_KEYS.some((k) => typeof fields.get(k) === 'string')) return undefined;
-	const message = text(take(fields, MESSAGE_KEYS));
-	const levelValue = take(fields, LEVEL_KEYS);
+export function eventOfFields(fields: Fields): LogEvent | undefined {
+	const used = new Set<string>();
+	const message = take(fields, MESSAGE_KEYS, used);
+	if (typeof message !== 'string') return undefined;
+	const levelValue = take(fields, LEVEL_KEYS, used);
 	const level =
 		typeof levelValue === 'number'
 			? (NUMERIC_LEVELS[levelValue] ?? String(levelValue))
 			: levelValue === undefined
 				? undefined
 				: text(levelValue).toLowerCase();
-	let logger = take(fields, LOGGER_KEYS);
+	let logger = take(fields, LOGGER_KEYS, used);
 	// bunyan and pino name their logger `name` (next to hostname and pid)
-	if (logger === undefined && fields.has('hostname') && typeof fields.get('name') === 'string') {
-		logger = fields.get('name');
-		fields.delete('name');
+	if (logger === undefined && fields.hostname !== undefined && typeof fields.name === 'string') {
+		logger = fields.name;
+		used.add('name');
 	}
-	const error = take(fields, ERROR_KEYS);
-	const errorType = take(fields, ERROR_TYPE_KEYS);
-	const stack = take(fields, STACK_KEYS);
-	const parts: string[] = [];
-	if (level !== undefined) parts.push(`level=${word(level)}`);
-	if (logger !== undefined) parts.push(`logger=${word(text(logger))}`);
-	parts.push(message.replace(/\s+/g, ' ').trim());
+	const error = take(fields, ERROR_KEYS, used);
+	const errorType = take(fields, ERROR_TYPE_KEYS, used);
+	const stack = take(fields, STACK_KEYS, used);
+	let out = level === undefined ? '' : `level=${word(level)} `;
+	if (logger !== undefined) out += `logger=${word(text(logger))} `;
+	out += message;
 	const extra: string[] = [];
 	const trace = typeof stack === 'string' ? traceIdentity(stack.split(/\r?\n/)) : undefined;
 	if (trace) {
-		parts.push(trace.text);
+		out += ` ${trace.text}`;
 		if (error !== undefined) extra.push(`error=${text(error)}`);
 	} else if (errorType !== undefined) {
-		parts.push(`exception=${word(text(errorType))}`);
+		out += ` exception=${word(text(errorType))}`;
 		if (error !== undefined) extra.push(`error=${text(error)}`);
 	} else if (error !== undefined) {
-		parts.push('error:', text(error).replace(/\s+/g, ' '));
+		out += ` error: ${text(error)}`;
 	}
 	if (stack !== undefined && !trace) extra.push(`stack=${text(stack)}`);
-	for (const [k, v] of fields) extra.push(`${k}=${text(v)}`);
-	return { text: parts.join(' '), fields: extra };
+	// an error object whose parts were taken (`err.message`, `err.stack`) leaves the rest
+	otherFields(fields, used, '', 0, extra);
+	return { text: out, fields: extra };
 }
 
 /** The fields of a JSON object line, or undefined. */
-export function jsonFields(line: string): Map<string, unknown> | undefined {
+export function jsonFields(line: string): Fields | undefined {
 	let start = 0;
 	while (start < line.length && (line[start] === ' ' || line[start] === '\t')) start++;
 	if (line[start] !== '{') return undefined;
 	let end = line.length - 1;
-	while (end > start && /\s/.test(line[end])) end--;
+	while (end > start && line.charCodeAt(end) <= 32) end--;
 	if (line[end] !== '}') return undefined;
 	let parsed: unknown;
 	try {
@@ -140,46 +170,76 @@ export function jsonFields(line: string): Map<string, unknown> | undefined {
 	} catch {
 		return undefined;
 	}
-	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-	const out = new Map<string, unknown>();
-	flatten(parsed as Record<string, unknown>, '', 0, out);
-	return out;
+	return isObject(parsed) ? parsed : undefined;
 }
 
-const LOGFMT_PAIR = /([A-Za-z_@][\w.@/-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)/y;
+function isKeyChar(c: number, first: boolean): boolean {
+	// letters, `_`, `@`; then also digits, `.`, `-`, `/`
+	if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 64) return true;
+	return !first && ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 47);
+}
 
 /**
  * The fields of a logfmt line (every token a `key=value`, values bare or double-quoted with
  * backslash escapes; at least two pairs), or undefined.
  */
-export function logfmtFields(line: string): Map<string, unknown> | undefined {
-	const out = new Map<string, unknown>();
-	let i = 0;
+export function logfmtFields(line: string): Fields | undefined {
+	const out: Fields = {};
+	let pairs = 0;
 	const n = line.length;
-	while (i < n) {
-		while (i < n && (line[i] === ' ' || line[i] === '\t')) i++;
+	let i = 0;
+	for (;;) {
+		while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
 		if (i >= n) break;
-		LOGFMT_PAIR.lastIndex = i;
-		const m = LOGFMT_PAIR.exec(line);
-		if (!m) return undefined;
-		let value = m[2];
-		if (value.startsWith('"')) {
-			try {
-				value = JSON.parse(value) as string;
-			} catch {
-				value = value.slice(1, -1);
+		const keyStart = i;
+		while (i < n && isKeyChar(line.charCodeAt(i), i === keyStart)) i++;
+		if (i === keyStart || line.charCodeAt(i) !== 61) return undefined; // `=`
+		const key = line.slice(keyStart, i++);
+		let value: string;
+		if (line.charCodeAt(i) === 34) {
+			// a quoted value: up to the closing quote not escaped
+			const start = i++;
+			let escaped = false;
+			while (i < n && line.charCodeAt(i) !== 34) {
+				if (line.charCodeAt(i) === 92) {
+					escaped = true;
+					i++;
+				}
+				i++;
 			}
+			if (i >= n) return undefined;
+			const quoted = line.slice(start, ++i);
+			if (!escaped) value = quoted.slice(1, -1);
+			else {
+				try {
+					value = JSON.parse(quoted) as string;
+				} catch {
+					value = quoted.slice(1, -1);
+				}
+			}
+		} else {
+			const start = i;
+			while (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) {
+				if (line.charCodeAt(i) === 34) return undefined;
+				i++;
+			}
+			value = line.slice(start, i);
 		}
-		out.set(m[1], value);
-		i = LOGFMT_PAIR.lastIndex;
+		if (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) return undefined;
+		out[key] = value;
+		pairs++;
 	}
-	return out.size >= 2 ? out : undefined;
+	return pairs >= 2 ? out : undefined;
 }
 
 /** The fields of a JSON line as `key=value` in its own order (a JSON line without a message). */
-function fieldsText(fields: Map<string, unknown>): string {
-	const out: string[] = [];
-	for (const [k, v] of fields) out.push(`${k}=${typeof v === 'string' ? JSON.stringify(v) : text(v)}`);
+function fieldsText(fields: Fields, prefix = '', depth = 0, out: string[] = []): string {
+	for (const key in fields) {
+		const name = prefix ? `${prefix}.${key}` : key;
+		const v = fields[key];
+		if (isObject(v) && depth < MAX_DEPTH) fieldsText(v, name, depth + 1, out);
+		else out.push(`${name}=${typeof v === 'string' ? JSON.stringify(v) : text(v)}`);
+	}
 	return out.join(' ');
 }
 
@@ -193,10 +253,14 @@ export function eventOfLine(line: string): LogEvent | undefined {
 	if (c === 123 || c === 32 || c === 9) {
 		const fields = jsonFields(line);
 		if (!fields) return undefined;
-		const event = eventOfFields(new Map(fields));
+		const event = eventOfFields(fields);
 		return event ?? { text: fieldsText(fields), fields: [] };
 	}
-	if (line.indexOf('=') > 0 && /^[A-Za-z_@][\w.@/-]*=/.test(line)) {
+	if (isKeyChar(c, true)) {
+		// logfmt starts with `key=`
+		let i = 1;
+		while (i < line.length && isKeyChar(line.charCodeAt(i), false)) i++;
+		if (line.charCodeAt(i) !== 61) return undefined;
 		const fields = logfmtFields(line);
 		return fields ? eventOfFields(fields) : undefined;
 	}

@@ -133,9 +133,12 @@ describe('structured lines: the message is the pattern, level and logger its key
 	});
 
 	it('reads logfmt with quoted values and escapes, and refuses what is not logfmt', () => {
-		expect(
-			Object.fromEntries(logfmtFields('level=info msg="say \\"hi\\"" user= n=3')!),
-		).toEqual({ level: 'info', msg: 'say "hi"', user: '', n: '3' });
+		expect(logfmtFields('level=info msg="say \\"hi\\"" user= n=3')).toEqual({
+			level: 'info',
+			msg: 'say "hi"',
+			user: '',
+			n: '3',
+		});
 		expect(logfmtFields('level=info but then words')).toBeUndefined();
 		expect(logfmtFields('only=one')).toBeUndefined();
 	});
@@ -260,7 +263,11 @@ describe('multi-line records: a trace is one record, named by exception type and
 
 	it('names traces found inside one string (a JSON field) the same way', () => {
 		expect(
-			traceIdentity(['Traceback (most recent call last):', '  File "/a/b.py", line 3, in f', 'KeyError: 1']),
+			traceIdentity([
+				'Traceback (most recent call last):',
+				'  File "/a/b.py", line 3, in f',
+				'KeyError: 1',
+			]),
 		).toMatchObject({ type: 'KeyError', frame: 'b.py:f', message: '1' });
 		expect(traceIdentity(['just one line'])).toBeUndefined();
 	});
