@@ -49,7 +49,7 @@ export interface MinerOptions {
 
 export const DEFAULT_MINER_OPTIONS: Readonly<MinerOptions> = Object.freeze({
 	similarityThreshold: 0.5,
-	depth: 4,
+	depth: 5,
 	siblingThreshold: 3,
 	maxClusters: 1000,
 	maxLineLength: 4096,
@@ -317,7 +317,7 @@ export class TemplateMiner {
 		let key = String(skeleton.length);
 		const n = Math.min(this.prefix, skeleton.length);
 		for (let i = 0; i < n; i++) {
-			key += KEY_SEPARATOR + (skeleton[i].includes(WILDCARD) ? WILDCARD : skeleton[i]);
+			key += KEY_SEPARATOR + (routesAsValue(skeleton[i]) ? WILDCARD : skeleton[i]);
 		}
 		return key;
 	}
@@ -357,7 +357,7 @@ export class TemplateMiner {
 			return;
 		}
 		const token = skeleton[i];
-		if (!token.includes(WILDCARD)) this.collect(skeleton, i + 1, key + KEY_SEPARATOR + token, out);
+		if (!routesAsValue(token)) this.collect(skeleton, i + 1, key + KEY_SEPARATOR + token, out);
 		this.collect(skeleton, i + 1, key + KEY_SEPARATOR + WILDCARD, out);
 	}
 
@@ -448,7 +448,10 @@ export class TemplateMiner {
 		for (let j = 0; j <= shape.skeleton.length; j++) {
 			if (shape.gaps[j] === null) continue;
 			const widened = [...shape.skeleton.slice(0, j), WILDCARD, ...shape.skeleton.slice(j)];
-			for (const c of this.candidates(widened)) {
+			// a cluster routed by its word at j is not filed under `<*>`: look at all of that length
+			const pool =
+				j < this.prefix ? (this.byLength.get(widened.length) ?? []) : this.candidates(widened);
+			for (const c of pool) {
 				best = better(best, this.covers(c, widened, j, j));
 			}
 		}
@@ -461,9 +464,14 @@ export class TemplateMiner {
 	 */
 	private siblingsOf(shape: LineShape): { clusters: Cluster[]; at: number } | undefined {
 		const byPlace = new Map<number, Cluster[]>();
-		for (const c of this.candidates(shape.skeleton)) {
+		// every cluster of the line's length: the word that differs may be one the line is
+		// routed by (`Invalid user alice from …`), except the first, which names the event
+		// (`GET`/`POST`; there only the clusters routed like the line count). This runs only
+		// when the line would start a cluster.
+		const routed = new Set(this.candidates(shape.skeleton));
+		for (const c of this.byLength.get(shape.skeleton.length) ?? []) {
 			const at = differsInOneWord(c.skeleton, shape.skeleton);
-			if (at < 0) continue;
+			if (at < 0 || (at === 0 && !routed.has(c))) continue;
 			const list = byPlace.get(at) ?? [];
 			list.push(c);
 			byPlace.set(at, list);
@@ -592,6 +600,15 @@ export class TemplateMiner {
 }
 
 const NO_FIELDS: string[] = [];
+const DIGIT = /\d/;
+
+/**
+ * A routing word that may be another value in the next line: masked, or with a digit in it
+ * (`eth0`, `CPU1:`; Drain routes these under `*` too), so lines that differ there meet.
+ */
+function routesAsValue(token: string): boolean {
+	return token.includes(WILDCARD) || DIGIT.test(token);
+}
 
 function withFields(params: string[], fields: string[]): string[] {
 	return fields.length ? params.concat(fields) : params;

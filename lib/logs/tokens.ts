@@ -38,6 +38,8 @@ const KEY = /^([A-Za-z_]\w*)[=:]/;
 // keys whose value is part of what the event is, never a value: a structured line's level and
 // logger, a trace's exception type and top frame (structured.ts, records.ts)
 const IDENTITY_KEYS = new Set(['level', 'logger', 'exception', 'frame']);
+const DIGITS = /\d/;
+const DIGITS_G = /\d+/g;
 const EDGE_PUNCTUATION = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
 
 /**
@@ -46,6 +48,9 @@ const EDGE_PUNCTUATION = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
  * Word difference; dotted or slashed names, ids and masked tokens are values.
  */
 export function difference(a: string, b: string): Difference {
+	// the same name with another number (`eth0`/`eth1`, `CPU0:`/`CPU3:`): another instance
+	if (DIGITS.test(a) && a.replace(DIGITS_G, '') === b.replace(DIGITS_G, ''))
+		return Difference.Value;
 	const ka = KEY.exec(a);
 	const kb = KEY.exec(b);
 	if (ka && kb && (ka[1] !== kb[1] || IDENTITY_KEYS.has(ka[1]))) return Difference.Key;

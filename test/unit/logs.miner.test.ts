@@ -54,6 +54,23 @@ describe('TemplateMiner: learning', () => {
 		expect(miner.templates()).toHaveLength(1);
 	});
 
+	it('takes the same name with another number for another instance, also where lines are routed', () => {
+		const miner = new TemplateMiner();
+		const [cpu0, cpu1] = learnAll(miner, [
+			'CPU0: Intel(R) Xeon(TM) CPU 2.40GHz stepping 07',
+			'CPU1: Intel(R) Xeon(TM) CPU 2.40GHz stepping 07',
+		]);
+		expect(cpu1.id).toBe(cpu0.id);
+		const [eth0, eth1] = learnAll(miner, ['eth0: link up, 100Mbps', 'eth1: link up, 100Mbps']);
+		expect(eth1.id).toBe(eth0.id);
+		// names that differ in their letters stay apart
+		const [https, socks] = learnAll(miner, [
+			'open through proxy p.example.org:5070 HTTPS',
+			'open through proxy p.example.org:5070 SOCKS5',
+		]);
+		expect(socks.id).not.toBe(https.id);
+	});
+
 	it('takes a word for a value where other lines of the template had values, in either order', () => {
 		for (const lines of [
 			['Invalid user 1234 from 10.0.0.1', 'Invalid user admin from 10.0.0.2'],
