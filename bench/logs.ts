@@ -1,9 +1,10 @@
-// npm run bench:logs -- --data <dir> [--out <dir>] [--replay 50]
+// npm run bench:logs -- --data <dir> [--out <dir>] [--replay 50] [--no-loo]
 //
 // Feeds the Content column of every Loghub-2k-shaped dataset under <dir> (<D>/<D>_2k.log_structured.csv),
 // line by line in file order, through lib/logs' miner with its ONE default configuration, and
 // prints group accuracy, pair F1, templates found vs true and lines/s beside the published
-// Drain and Brain figures. With --out it writes <D>_parsed.csv (LineId,EventId,EventTemplate).
+// Drain and Brain figures, then leave-one-system-out (each system scored with the configuration
+// best on the others; --no-loo skips it). With --out it writes <D>_parsed.csv (LineId,EventId,EventTemplate).
 // Then throughput: HDFS (or the first dataset) replayed --replay times through one miner, next
 // to baselines run in the same process (whitespace split only; masking only), and memory per
 // template.
