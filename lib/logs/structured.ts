@@ -17,27 +17,13 @@ const MAX_DEPTH = 4;
 const MESSAGE_KEYS = ['msg', 'message', '@message', 'event', 'short_message'];
 const LEVEL_KEYS = ['level', 'lvl', 'severity', 'levelname', 'log.level', '@level'];
 const LOGGER_KEYS = ['logger', 'logger_name', 'loggerName', 'log.logger', 'logName'];
-const ERROR_KEYS = [
-	'error',
-	'err',
-	'error.message',
-	'err.message',
-	'exception.message',
-	'error.msg',
-	'errorMessage',
-];
+const ERROR_KEYS =
+	'error err error.message err.message exception.message error.msg errorMessage'.split(' ');
 const ERROR_TYPE_KEYS = ['error.type', 'err.type', 'err.name', 'error.kind', 'exception.type'];
 // a stack trace kept in a field (logstash encoder, ECS, pino/bunyan err.stack, zap, structlog)
 const STACK_KEYS = [
-	'stack_trace',
-	'stacktrace',
-	'stack',
-	'error.stack_trace',
-	'error.stack',
-	'err.stack',
-	'exception',
-	'exc_info',
-	'exception.stacktrace',
+	...['stack_trace', 'stacktrace', 'stack', 'exception', 'exc_info'],
+	...['error.stack_trace', 'error.stack', 'err.stack', 'exception.stacktrace'],
 ];
 const PARTS = new Map(
 	[MESSAGE_KEYS, LEVEL_KEYS, LOGGER_KEYS, ERROR_KEYS, ERROR_TYPE_KEYS, STACK_KEYS]
