@@ -9,7 +9,7 @@
 // --profile <name> runs n8n with --cpu-prof, sends that workflow's deliveries, and prints the
 // functions that take the CPU (self time) and the share of a few n8n steps (inclusive).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -29,8 +29,7 @@ const ONLY = arg('only', '').split(',').filter(Boolean);
 const CONCURRENCY = 4;
 const TOKEN = 'bench-token-' + randomBytes(6).toString('hex');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const DATABASE_URL =
-	process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const run = randomBytes(4).toString('hex');
 const prefix = `bench-n8n-${run}:`;
 const schema = `bench_n8n_${run}`;
@@ -408,9 +407,21 @@ function summariseProfile(file: string) {
 		console.log(`  ${((t / busy) * 100).toFixed(1).padStart(5)}%  ${l}`);
 }
 
+/** n8n's worker threads write their own profiles; the main thread's is the largest. */
+function mainThreadProfile(dir: string): string {
+	const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+	const size = (f: string) => statSync(join(dir, f)).size;
+	return join(dir, files.sort((a, b) => size(b) - size(a))[0]);
+}
+
 // --- main --------------------------------------------------------------------------------
 
 async function main() {
+	const summarise = arg('summarise', '');
+	if (summarise)
+		return summariseProfile(
+			statSync(summarise).isDirectory() ? mainThreadProfile(summarise) : summarise,
+		);
 	const selected = benches();
 	const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'aiops-n8n-prof-')) : undefined;
 	console.log(
@@ -426,6 +437,7 @@ async function main() {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
 			N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true',
 			N8N_LOG_LEVEL: 'warn',
+			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
 			...(process.env.BENCH_N8N_ENV ? JSON.parse(process.env.BENCH_N8N_ENV) : {}),
 		},
 		nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
@@ -438,10 +450,13 @@ async function main() {
 			if (!b) throw new Error(`no workflow ${PROFILE}`);
 			await send(n8n, b.path, DELIVERIES * ROUNDS);
 			await untilIdle(n8n.pid);
+			// --cpu-prof writes the main thread's profile only on a clean exit: let n8n shut down
+			process.kill(n8n.pid, 'SIGTERM');
+			for (let i = 0; i < 900 && existsSync(`/proc/${n8n.pid}`); i++)
+				await new Promise((r) => setTimeout(r, 100));
 			await n8n.stop();
-			const [file] = readdirSync(profileDir!).filter((f) => f.endsWith('.cpuprofile'));
 			console.log(`profiled ${b.name}: ${DELIVERIES * ROUNDS} deliveries after 8 of warm-up`);
-			summariseProfile(join(profileDir!, file));
+			summariseProfile(mainThreadProfile(profileDir!));
 			return;
 		}
 		const samples = new Map<string, Sample[]>(selected.map((b) => [b.name, []]));

@@ -40,6 +40,8 @@ export interface AlertItem {
 	anomaly_key: string;
 	/** One firing of one alert instance: alert_fingerprint + the canonical startsAt instant. */
 	occurrence_id: string;
+	/** The replica labels dropped before the identity was computed (the trigger's setting). */
+	replica_labels: string[];
 	truncatedAlerts: number;
 	warnings?: string[];
 }
@@ -285,6 +287,7 @@ export function readAlertmanagerDelivery(body: unknown, options: ParseOptions = 
 					startsAt,
 					memo,
 				),
+				replica_labels: replicaLabels,
 				truncatedAlerts: group.truncated,
 			};
 			if (warnings.length > 0) item.warnings = warnings;

@@ -1006,7 +1006,7 @@ describe('Alertmanager Trigger intake in real n8n: fuzz', () => {
 			expect.objectContaining({ field: 'alerts[1].startsAt' }),
 			expect.objectContaining({ field: 'alerts[2].startsAt' }),
 		]);
-	});
+	}, 1_800_000);
 
 	it('takes a 10,000-alert group (2.4 MB) with 200 within 2 s and hands on all 10,000 alerts', async () => {
 		const labels = (i: number) => ({
