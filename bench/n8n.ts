@@ -12,10 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { Client } from 'pg';
 
 import { startN8n, type N8nInstance } from '../test/e2e/support/n8n';
+import { DATABASE_URL, deletePrefix, dropSchema, REDIS_URL } from '../test/support/stores';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -28,8 +27,6 @@ const PROFILE = arg('profile', '');
 const ONLY = arg('only', '').split(',').filter(Boolean);
 const CONCURRENCY = 4;
 const TOKEN = 'bench-token-' + randomBytes(6).toString('hex');
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const run = randomBytes(4).toString('hex');
 const prefix = `bench-n8n-${run}:`;
 const schema = `bench_n8n_${run}`;
@@ -511,25 +508,8 @@ async function main() {
 }
 
 async function cleanStores() {
-	const redis = new Redis(REDIS_URL, { lazyConnect: true });
-	try {
-		await redis.connect();
-		let cursor = '0';
-		do {
-			const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-			cursor = next;
-			if (keys.length) await redis.del(...keys);
-		} while (cursor !== '0');
-	} finally {
-		redis.disconnect();
-	}
-	const pg = new Client({ connectionString: DATABASE_URL });
-	await pg.connect();
-	try {
-		await pg.query(`drop schema if exists "${schema}" cascade`);
-	} finally {
-		await pg.end();
-	}
+	await deletePrefix(prefix);
+	await dropSchema(schema);
 }
 
 main().catch((error) => {
