@@ -40,19 +40,19 @@ export class AiopsOverview implements INodeType {
 			{
 				name: 'aiopsPrometheusApi',
 				required: false,
-				displayOptions: { show: { operation: ['statusPage', 'metrics'] } },
+				displayOptions: { show: { operation: ['statusPage'] } },
 			},
 			{
 				name: 'aiopsKubernetesApi',
 				required: false,
 				testedBy: 'kubernetesConnectionTest',
-				displayOptions: { show: { operation: ['statusPage', 'metrics'] } },
+				displayOptions: { show: { operation: ['statusPage'] } },
 			},
 			{
 				name: 'aiopsRedisApi',
 				required: false,
 				testedBy: 'aiopsRedisConnectionTest',
-				displayOptions: { show: { operation: ['statusPage', 'metrics'] } },
+				displayOptions: { show: { operation: ['statusPage'] } },
 			},
 		],
 		properties: [

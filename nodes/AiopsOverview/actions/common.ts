@@ -79,16 +79,37 @@ async function probes(this: IExecuteFunctions, o: OverviewOptions): Promise<Sour
 	return list;
 }
 
+/**
+ * n8n's API as a data source, judged by the records the n8n nodes before this one gave: an error
+ * item (a missing or wrong API key, with continue on fail) is the API down.
+ */
+function n8nApiProbe(records: IDataObject[]): SourceProbe[] {
+	const errors = records.filter((r) => r.id === undefined && r.error !== undefined);
+	const found = records.filter((r) => r.id !== undefined).length;
+	if (!errors.length && !found) return [];
+	return [
+		{
+			name: 'n8n API',
+			check: async () => {
+				if (errors.length)
+					throw new Error(String((errors[0].error as IDataObject)?.message ?? errors[0].error));
+				return `${found} execution and workflow records`;
+			},
+		},
+	];
+}
+
 /** Reads the overview; the input items are n8n's execution and workflow records, if any. */
 export async function overview(this: IExecuteFunctions, o: OverviewOptions): Promise<Overview> {
 	const sql = await store.call(this, o);
+	const records = this.getInputData().map((item) => item.json);
 	return readOverview({
 		sql,
 		schema: o.schema || 'aiops',
 		nowMs: Date.now(),
-		executionItems: this.getInputData().map((item) => item.json),
+		executionItems: records,
 		successesSaved: o.successesSaved ?? true,
-		probes: await probes.call(this, o),
+		probes: [...n8nApiProbe(records), ...(await probes.call(this, o))],
 		probeTimeoutMs: o.probeTimeoutMs ?? 2000,
 		listLimit: o.listLimit ?? 20,
 	});

@@ -3,8 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { embeddedFolderOption, schemaOption } from '../../shared/store';
 
-const READS = { show: { '/operation': ['statusPage', 'metrics'] } };
-const PAGE = { show: { '/operation': ['statusPage'] } };
+const READS = { show: { '/operation': ['statusPage'] } };
+const PAGE = { show: { '/operation': ['statusPage'], '/format': ['html'] } };
 
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',

@@ -6,7 +6,6 @@ import * as overview from './overview/Overview.resource';
 const operations: OperationTable = {
 	overview: {
 		statusPage: overview.statusPage,
-		metrics: overview.metrics,
 		recordChecks: overview.recordChecks,
 	},
 };

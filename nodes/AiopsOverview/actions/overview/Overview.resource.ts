@@ -1,10 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as metrics from './metrics.operation';
 import * as recordChecks from './recordChecks.operation';
 import * as statusPage from './statusPage.operation';
 
-export { metrics, recordChecks, statusPage };
+export { recordChecks, statusPage };
 
 export const description: INodeProperties[] = [
 	{
@@ -14,13 +13,6 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['overview'] } },
 		options: [
-			{
-				name: 'Metrics',
-				value: 'metrics',
-				description:
-					'The figures in Prometheus text exposition format, for a scrape through Respond to Webhook',
-				action: 'Render the metrics',
-			},
 			{
 				name: 'Record Check Results',
 				value: 'recordChecks',
@@ -32,13 +24,12 @@ export const description: INodeProperties[] = [
 				name: 'Status Page',
 				value: 'statusPage',
 				description:
-					'One HTML page (or JSON) with incidents, occurrences, repairs, approvals, predictions, log patterns, services, executions and data sources',
+					'One HTML page (or its JSON, or Prometheus metrics) with incidents, occurrences, repairs, approvals, predictions, log patterns, services, executions and data sources',
 				action: 'Render the status page',
 			},
 		],
 		default: 'statusPage',
 	},
 	...statusPage.description,
-	...metrics.description,
 	...recordChecks.description,
 ];
