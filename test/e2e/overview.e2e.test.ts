@@ -308,30 +308,28 @@ describe('operations overview in real n8n', () => {
 			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 		});
 
+		const onboardApp = (spec: Json) =>
+			fetch(`${n8n.baseUrl}/webhook/aiops-onboard`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${ONBOARD}` },
+				body: JSON.stringify(spec),
+			});
 		// an onboarding: the app the storm's repairs act on
-		const onboard = await fetch(`${n8n.baseUrl}/webhook/aiops-onboard`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', authorization: `Bearer ${ONBOARD}` },
-			body: JSON.stringify({
-				name: 'shop',
-				domain: 'shop.example.com',
-				framework: 'nodejs',
-				image: 'ghcr.io/acme/shop:1.4.2',
-				plan: 'standard',
-			}),
+		const onboard = await onboardApp({
+			name: 'shop',
+			domain: 'shop.example.com',
+			framework: 'nodejs',
+			image: 'ghcr.io/acme/shop:1.4.2',
+			plan: 'standard',
 		});
 		expect(onboard.status).toBe(200);
 		expect(((await onboard.json()) as Json).status).toBe('succeeded');
 		// an onboarding that fails (the spec is refused), then retried from n8n: still failing
-		const bad = await fetch(`${n8n.baseUrl}/webhook/aiops-onboard`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', authorization: `Bearer ${ONBOARD}` },
-			body: JSON.stringify({
-				name: 'Not A DNS Name!',
-				framework: 'nodejs',
-				image: 'x',
-				plan: 'standard',
-			}),
+		const bad = await onboardApp({
+			name: 'Not A DNS Name!',
+			framework: 'nodejs',
+			image: 'x',
+			plan: 'standard',
 		});
 		expect(bad.status).toBeGreaterThanOrEqual(400);
 		await settled();
@@ -414,7 +412,7 @@ describe('operations overview in real n8n', () => {
 		}
 		await settled();
 		log('storm, onboarding and health checks done');
-	}, 600_000);
+	}, 1_500_000);
 
 	afterAll(async () => {
 		await browser?.close();
