@@ -3,7 +3,7 @@
 // rolling update within maxSurge/maxUnavailable, status and conditions), ReplicaSet (pods),
 // StatefulSet and DaemonSet (pods, status), Job (completes), namespace termination, garbage
 // collection of dependents, and a kubelet stand-in that makes pods ready or fail on purpose.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import type { Json, JsonObject } from './patch';
 import { clone, deepEqual, isObject } from './patch';
@@ -11,7 +11,13 @@ import type { ResourceType } from './resources';
 import type { Store } from './store';
 
 /** How a pod whose container runs a given image fails instead of becoming ready. */
-export type PodFailure = 'CrashLoopBackOff' | 'OOMKilled' | 'ImagePullBackOff' | 'Unschedulable';
+export type PodFailure =
+	| 'CrashLoopBackOff'
+	| 'OOMKilled'
+	| 'ImagePullBackOff'
+	| 'Unschedulable'
+	/** set by the kubelet stand-in itself, from the pod's Secret and ConfigMap references */
+	| 'CreateContainerConfigError';
 
 const obj = (v: Json | undefined): JsonObject => (isObject(v) ? v : {});
 const meta = (o: JsonObject) => obj(o.metadata);
@@ -470,14 +476,99 @@ export class Controllers {
 			const age = (this.podAge.get(uid) ?? this.opts.podReadyTicks) + 1;
 			this.podAge.set(uid, age);
 			const containers = (obj(pod.spec).containers ?? []) as JsonObject[];
-			const failure = containers.map((c) => this.podFailures.get(str(c.image))).find(Boolean);
-			const status = podStatus(pod, age > this.opts.podReadyTicks, failure, age);
+			const configError = this.missingConfig(pod);
+			const failure = configError
+				? 'CreateContainerConfigError'
+				: containers.map((c) => this.podFailures.get(str(c.image))).find(Boolean);
+			const status = podStatus(pod, age > this.opts.podReadyTicks, failure, age, configError);
 			if (age <= Math.max(this.opts.podReadyTicks, 3)) this.pending = true;
 			if (!deepEqual(status, pod.status)) {
 				pod.status = status;
 				this.put('Pod', pod);
+				this.recordKubeletEvents(pod, status);
 			}
 		}
+	}
+
+	/**
+	 * The kubelet's CreateContainerConfigError: an env var taken from a Secret or ConfigMap (key
+	 * or envFrom) that does not exist, unless marked optional. Messages as the kubelet writes them.
+	 */
+	private missingConfig(pod: JsonObject): string | undefined {
+		const ns = str(meta(pod).namespace);
+		const lookup = (kind: 'Secret' | 'ConfigMap', name: string) =>
+			this.store.get(this.type(kind), ns, name);
+		for (const c of (obj(pod.spec).containers ?? []) as JsonObject[]) {
+			for (const e of (c.env ?? []) as JsonObject[]) {
+				const from = obj(e.valueFrom);
+				for (const [field, kind] of [
+					['secretKeyRef', 'Secret'],
+					['configMapKeyRef', 'ConfigMap'],
+				] as const) {
+					const ref = obj(from[field]);
+					if (!ref.name || ref.optional === true) continue;
+					const found = lookup(kind, str(ref.name));
+					if (!found) return `${kind.toLowerCase()} "${str(ref.name)}" not found`;
+					const data = { ...obj(found.data), ...obj(found.stringData) };
+					if (!(str(ref.key) in data))
+						return `couldn't find key ${str(ref.key)} in ${kind} ${ns}/${str(ref.name)}`;
+				}
+			}
+			for (const f of (c.envFrom ?? []) as JsonObject[]) {
+				for (const [field, kind] of [
+					['secretRef', 'Secret'],
+					['configMapRef', 'ConfigMap'],
+				] as const) {
+					const ref = obj(f[field]);
+					if (ref.name && ref.optional !== true && !lookup(kind, str(ref.name)))
+						return `${kind.toLowerCase()} "${str(ref.name)}" not found`;
+				}
+			}
+		}
+		return undefined;
+	}
+
+	/** Warning events as the kubelet records them for a container that cannot run; counted up on repeats. */
+	private recordKubeletEvents(pod: JsonObject, status: JsonObject) {
+		for (const s of (status.containerStatuses ?? []) as JsonObject[]) {
+			const waiting = obj(obj(s.state).waiting);
+			const reason = str(waiting.reason);
+			const image = str(s.image);
+			const events: [string, string][] =
+				reason === 'CrashLoopBackOff'
+					? [['BackOff', `Back-off restarting failed container ${str(s.name)} in pod ${str(meta(pod).name)}`]]
+					: reason === 'ImagePullBackOff'
+						? [
+								['Failed', `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`],
+								['BackOff', `Back-off pulling image "${image}"`],
+							]
+						: reason === 'CreateContainerConfigError'
+							? [['Failed', `Error: ${str(waiting.message)}`]]
+							: [];
+			for (const [eventReason, message] of events) this.recordEvent(pod, eventReason, message);
+		}
+	}
+
+	private recordEvent(involved: JsonObject, reason: string, message: string) {
+		const m = meta(involved);
+		const ns = str(m.namespace);
+		const name = `${str(m.name)}.${createHash('sha256').update(`${reason}|${message}`).digest('hex').slice(0, 16)}`;
+		const now = rfc3339();
+		const existing = this.store.get(this.type('Event'), ns, name);
+		this.put('Event', {
+			apiVersion: 'v1',
+			kind: 'Event',
+			metadata: { name, namespace: ns, ...(existing ? { uid: meta(existing).uid, creationTimestamp: meta(existing).creationTimestamp } : { uid: randomUUID(), creationTimestamp: now }) },
+			involvedObject: { kind: str(involved.kind), name: str(m.name), namespace: ns, uid: str(m.uid), apiVersion: str(involved.apiVersion) },
+			reason,
+			message,
+			type: 'Warning',
+			source: { component: 'kubelet', host: str(obj(involved.spec).nodeName) },
+			count: Number(existing?.count ?? 0) + 1,
+			firstTimestamp: existing ? str(existing.firstTimestamp) : now,
+			lastTimestamp: now,
+			reportingComponent: 'kubelet',
+		});
 	}
 
 	// ---- StatefulSet and DaemonSet: pods and status, replaced on template change ----
@@ -659,6 +750,7 @@ function podStatus(
 	ready: boolean,
 	failure: PodFailure | undefined,
 	age: number,
+	configError?: string,
 ): JsonObject {
 	const old = obj(pod.status);
 	const startTime = str(old.startTime) || rfc3339();
@@ -697,6 +789,8 @@ function podStatus(
 			ready: false,
 			restartCount: Number(prevStatus?.restartCount ?? 0),
 		};
+		if (failure === 'CreateContainerConfigError')
+			return { ...base, state: { waiting: { reason: 'CreateContainerConfigError', message: configError } } };
 		if (failure === 'ImagePullBackOff')
 			return {
 				...base,
@@ -733,7 +827,10 @@ function podStatus(
 		return { ...base, ready: true, started: true, state: { running: { startedAt: startTime } } };
 	});
 	const allReady = statuses.length > 0 && statuses.every((s) => s.ready);
-	const phase = failure === 'ImagePullBackOff' || (!ready && !failure) ? 'Pending' : 'Running';
+	const phase =
+		failure === 'ImagePullBackOff' || failure === 'CreateContainerConfigError' || (!ready && !failure)
+			? 'Pending'
+			: 'Running';
 	return {
 		phase,
 		conditions: [
