@@ -5,14 +5,7 @@ import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readAudit } from '../../lib/repair/audit';
-import {
-	closeEmbeddedStores,
-	closePostgresPools,
-	closeRedisClients,
-	embeddedStore,
-	postgresStore,
-} from '../../lib/store';
-import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, callWebhook, loadNode, runNode } from '../harness/nodeHarness';
 import { NS, startCluster, type Cluster } from '../support/repair';
 import {
 	deletePrefix,
@@ -23,6 +16,9 @@ import {
 	testSchema,
 	tmpFolder,
 } from '../support/stores';
+
+const { closeEmbeddedStores, closePostgresPools, closeRedisClients, embeddedStore, postgresStore } =
+	builtStore();
 
 const node = loadNode('RepairAction');
 const trigger = loadNode('AlertmanagerTrigger');
