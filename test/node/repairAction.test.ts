@@ -184,6 +184,36 @@ describe('Repair Action (built node)', () => {
 		expect(out[2].json.repair).toMatchObject({ status: 'skipped', code: 'resolved' });
 	});
 
+	it('reads the guardrails of each item from that item (an expression per item)', async () => {
+		await cluster.deploy();
+		const alert = { labels: { alertname: 'X', namespace: NS, deployment: 'web' } };
+		const [out] = await runNode(node, {
+			parameters: {
+				operation: 'restart',
+				dryRun: true,
+				...embedded,
+				guardrails: {
+					maxPerHour: '={{ $json.maxPerHour }}',
+					deniedNamespaces: '={{ $json.deny }}',
+				},
+			},
+			items: [
+				{ json: { ...alert, maxPerHour: 0, deny: '' } },
+				{ json: { ...alert, maxPerHour: 3, deny: NS } },
+				{ json: { ...alert, maxPerHour: 3, deny: '' } },
+			],
+			credentials: kube,
+			continueOnFail: true,
+		});
+		expect(out[0].json).toEqual({
+			error: 'Item 0: maxPerHour must be a whole number ≥ 1, got 0',
+			field: 'maxPerHour',
+		});
+		expect(out[1].json.repair).toMatchObject({ status: 'skipped' });
+		expect((out[1].json.repair as IDataObject).reason).toMatch(NS);
+		expect(out[2].json.repair).toMatchObject({ status: 'dry_run' });
+	});
+
 	it('takes the target from parameters, dry-runs a rollback and changes nothing', async () => {
 		await cluster.deploy({ image: 'nginx:1' });
 		await cluster.deploy({ image: 'nginx:2' });
