@@ -790,7 +790,10 @@ function podStatus(
 			restartCount: Number(prevStatus?.restartCount ?? 0),
 		};
 		if (failure === 'CreateContainerConfigError')
-			return { ...base, state: { waiting: { reason: 'CreateContainerConfigError', message: configError } } };
+			return {
+				...base,
+				state: { waiting: { reason: 'CreateContainerConfigError', message: configError ?? '' } },
+			};
 		if (failure === 'ImagePullBackOff')
 			return {
 				...base,

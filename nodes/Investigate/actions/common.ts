@@ -3,7 +3,13 @@
 // snapshot: a storm of 50 alerts of one Deployment reads the cluster once.
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readFrequency, readIncident, writeDiagnosis, writeEvidence } from '../../../lib/contract';
+import {
+	readAlertContext,
+	readFrequency,
+	readIncident,
+	writeDiagnosis,
+	writeEvidence,
+} from '../../../lib/contract';
 import { diagnose } from '../../../lib/diagnosis';
 import {
 	collectEvidence,
@@ -12,7 +18,7 @@ import {
 	type EvidenceSnapshot,
 	type HistoryEvidence,
 } from '../../../lib/evidence';
-import { targetFromItem, targetKey } from '../../../lib/repair/target';
+import { targetFromAlert, targetKey } from '../../../lib/repair/target';
 import { emitItems, type ItemOutcome } from '../../shared/items';
 import { optionalKubeClient } from '../../shared/kubernetes';
 import { optionalPrometheusClient } from '../../shared/prometheus';
@@ -143,7 +149,7 @@ export async function investigateItems(
 		try {
 			const json = items[i].json;
 			const kind = this.getNodeParameter('kind', i, 'fromItem') as string;
-			const target = targetFromItem(json, {
+			const target = targetFromAlert(readAlertContext(json, i), {
 				namespace: this.getNodeParameter('namespace', i, '') as string,
 				kind: kind === 'fromItem' ? '' : kind,
 				name: this.getNodeParameter('workloadName', i, '') as string,
