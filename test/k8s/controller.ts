@@ -66,8 +66,11 @@ export function templateHash(template: JsonObject): string {
 
 function withoutHash(template: JsonObject): JsonObject {
 	const t = clone(template);
-	const labels = obj(obj(t.metadata).labels);
-	delete labels['pod-template-hash'];
+	const m = obj(t.metadata);
+	delete obj(m.labels)['pod-template-hash'];
+	// the API server keeps a zero creationTimestamp as null (kubectl undo sends it so); the
+	// controller compares Go structs, where null and absent are one zero time
+	if (m.creationTimestamp === null) delete m.creationTimestamp;
 	return t;
 }
 
@@ -290,7 +293,22 @@ export class Controllers {
 		} else if (replicas(newRS) < desired && total < desired + maxSurge) {
 			scale(newRS, Math.min(desired, replicas(newRS) + desired + maxSurge - total));
 		}
-		const available = all.reduce((n, rs) => n + Number(obj(rs.status).availableReplicas ?? 0), 0);
+		const availableOf = (rs: JsonObject) => Number(obj(rs.status).availableReplicas ?? 0);
+		// as the real controller (cleanupUnhealthyReplicas): old pods that are not available are
+		// scaled away first, or a rollback from a crashing revision could never finish
+		let maxCleanup =
+			all.reduce((n, rs) => n + replicas(rs), 0) -
+			(desired - maxUnavailable) -
+			Math.max(0, replicas(newRS) - availableOf(newRS));
+		for (const rs of olds) {
+			if (maxCleanup <= 0) break;
+			const n = Math.min(maxCleanup, replicas(rs) - availableOf(rs));
+			if (n > 0) {
+				scale(rs, replicas(rs) - n);
+				maxCleanup -= n;
+			}
+		}
+		const available = all.reduce((n, rs) => n + availableOf(rs), 0);
 		let canRemove = available - (desired - maxUnavailable);
 		for (const rs of olds) {
 			if (canRemove <= 0) break;
