@@ -26,12 +26,6 @@ export const enum Difference {
 	Key = 2,
 }
 
-const PLAIN_WORD = /^[A-Za-z][A-Za-z_]*\d?$/;
-
-/** A word of letters, maybe with punctuation around it (`Started`, `(Lifecycle`, `done.`). */
-export function isPlainWord(token: string): boolean {
-	return !token.includes(WILDCARD) && PLAIN_WORD.test(token.replace(EDGE_PUNCTUATION, ''));
-}
 // what separates the parts of a token; `.`, `/`, `-` and `_` join the parts of one name instead
 const SEPARATOR = /[^A-Za-z0-9_./-]/;
 const KEY = /^([A-Za-z_]\w*)[=:]/;
@@ -41,6 +35,7 @@ const IDENTITY_KEYS = new Set(['level', 'logger', 'exception', 'frame']);
 const DIGITS = /\d/;
 const DIGITS_G = /\d+/g;
 const EDGE_PUNCTUATION = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
+const PLAIN_WORD = /^[A-Za-z][A-Za-z_]*\d?$/;
 
 /**
  * How two different tokens differ. Two plain words, once what the tokens share around them

@@ -7,8 +7,7 @@ import {
 	DEFAULT_WARM_UP,
 	MASK_NAMES,
 } from '../../lib/logs';
-import { closeEmbeddedStores, closePostgresPools, closeRedisClients } from '../../lib/store';
-import { loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, loadNode, runNode } from '../harness/nodeHarness';
 import { FakeKube } from '../k8s/server';
 import { closedPort } from '../support/net';
 import {
@@ -20,6 +19,8 @@ import {
 	testSchema,
 	tmpFolder,
 } from '../support/stores';
+
+const { closeEmbeddedStores, closePostgresPools, closeRedisClients } = builtStore();
 
 const node = loadNode('LogPatterns');
 const recordAnomaly = loadNode('RecordAnomaly');
