@@ -21,6 +21,7 @@ export interface QueueCluster {
 	logs: () => string;
 	stop: () => Promise<void>;
 	killWorker: (index: number) => Promise<void>;
+	stopWorker: (index: number) => Promise<void>;
 	startWorker: (index: number) => Promise<void>;
 }
 export declare function startQueueCluster(options: {

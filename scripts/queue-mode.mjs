@@ -36,9 +36,10 @@ export async function ensureDatabase(url) {
 	await client.connect();
 	try {
 		const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-		if (!rowCount) await client.query(`create database "${name}"`).catch((error) => {
-			if (error.code !== '42P04') throw error; // created meanwhile
-		});
+		if (!rowCount)
+			await client.query(`create database "${name}"`).catch((error) => {
+				if (error.code !== '42P04') throw error; // created meanwhile
+			});
 	} finally {
 		await client.end();
 	}
@@ -98,7 +99,10 @@ async function waitFor(what, check, { timeoutMs = 240_000, procs = [] } = {}) {
 	while (Date.now() < deadline) {
 		if (await check().catch(() => false)) return;
 		const dead = procs.find((p) => p.child.exitCode !== null);
-		if (dead) throw new Error(`n8n ${dead.role} exited while waiting for ${what}:\n${dead.logs().slice(-3000)}`);
+		if (dead)
+			throw new Error(
+				`n8n ${dead.role} exited while waiting for ${what}:\n${dead.logs().slice(-3000)}`,
+			);
 		await new Promise((r) => setTimeout(r, 300));
 	}
 	const tails = procs.map((p) => `--- ${p.role}\n${p.logs().slice(-1500)}`).join('\n');
@@ -131,7 +135,11 @@ export async function startQueueCluster({
 	mainPort ??= await freePort();
 	webhookPort ??= await freePort();
 	const webhookBase = `http://${host}:${webhookPort}`;
-	const roles = ['main', 'webhook', ...Array.from({ length: workers }, (_, i) => `worker-${i + 1}`)];
+	const roles = [
+		'main',
+		'webhook',
+		...Array.from({ length: workers }, (_, i) => `worker-${i + 1}`),
+	];
 	const envs = {};
 	for (const role of roles) {
 		const userFolder = join(folder, role);
@@ -147,7 +155,11 @@ export async function startQueueCluster({
 			N8N_EDITOR_BASE_URL: `http://${host}:${mainPort}/`,
 			N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: join(userFolder, `n8nEventLog-${role}.log`),
 			...(role.startsWith('worker')
-				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: host }
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(port),
+						N8N_WORKER_SERVER_ADDRESS: host,
+					}
 				: {}),
 			...extraEnv,
 		};
@@ -161,7 +173,10 @@ export async function startQueueCluster({
 		webhookUrl: webhookBase,
 		procs,
 		envs,
-		logs: () => Object.values(procs).map((p) => `--- ${p.role}\n${p.logs().slice(-3000)}`).join('\n'),
+		logs: () =>
+			Object.values(procs)
+				.map((p) => `--- ${p.role}\n${p.logs().slice(-3000)}`)
+				.join('\n'),
 		async stop() {
 			await Promise.all(Object.values(procs).map((p) => stopProcess(p)));
 		},
@@ -171,22 +186,36 @@ export async function startQueueCluster({
 			proc.child.kill('SIGKILL');
 			await proc.exited;
 		},
+		/** a worker stopped the way Kubernetes stops a pod (SIGTERM: it finishes what it runs) */
+		async stopWorker(index) {
+			await stopProcess(procs[`worker-${index}`]);
+		},
 		async startWorker(index) {
 			const role = `worker-${index}`;
 			procs[role] = spawnN8n({ runtime, role, env: envs[role], echo });
-			await waitFor(`${role} health`, () => answers(`http://${host}:${envs[role].QUEUE_HEALTH_CHECK_PORT}/healthz`), {
-				procs: [procs[role]],
-			});
+			await waitFor(
+				`${role} health`,
+				() => answers(`http://${host}:${envs[role].QUEUE_HEALTH_CHECK_PORT}/healthz`),
+				{
+					procs: [procs[role]],
+				},
+			);
 		},
 	};
 	try {
 		procs.main = spawnN8n({ runtime, role: 'main', env: envs.main, echo });
 		// main runs the migrations; the others start once the schema is there
-		await waitFor('main /healthz', () => answers(`${cluster.mainUrl}/healthz`), { procs: [procs.main] });
-		await waitFor('main REST API', () => answers(`${cluster.mainUrl}/rest/settings`), { procs: [procs.main] });
+		await waitFor('main /healthz', () => answers(`${cluster.mainUrl}/healthz`), {
+			procs: [procs.main],
+		});
+		await waitFor('main REST API', () => answers(`${cluster.mainUrl}/rest/settings`), {
+			procs: [procs.main],
+		});
 		procs.webhook = spawnN8n({ runtime, role: 'webhook', env: envs.webhook, echo });
 		await Promise.all(
-			roles.filter((r) => r.startsWith('worker')).map((r) => cluster.startWorker(Number(r.split('-')[1]))),
+			roles
+				.filter((r) => r.startsWith('worker'))
+				.map((r) => cluster.startWorker(Number(r.split('-')[1]))),
 		);
 		await waitFor('webhook processor /healthz', () => answers(`${webhookBase}/healthz`), {
 			procs: [procs.webhook],

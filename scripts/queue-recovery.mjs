@@ -152,7 +152,8 @@ export function intakeRecovery({
 			[row.id, trigger.parameters?.path ?? '', JSON.stringify(delivery), hash],
 		);
 		if (inserted.rowCount) stats.snapshots++;
-		if (failed) log(`execution ${row.id} failed with its items kept: ${items.length} alert(s) to re-drive`);
+		if (failed)
+			log(`execution ${row.id} failed with its items kept: ${items.length} alert(s) to re-drive`);
 	}
 
 	/** failed intake executions n8n kept the items of (a node failed, e.g. a store restart) */
@@ -192,23 +193,30 @@ export function intakeRecovery({
 			try {
 				const res = await fetch(`${webhookBase}/webhook/${row.webhook_path}`, {
 					method: 'POST',
-					headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+					headers: {
+						'content-type': 'application/json',
+						...(authorization ? { authorization } : {}),
+					},
 					body: JSON.stringify(row.delivery),
 				});
 				if (!res.ok) throw new Error(`HTTP ${res.status} ${await res.text()}`);
 				stats.redriven++;
-				log(`re-drove the ${row.delivery.alerts.length} alert(s) of failed execution ${row.execution_id}`);
+				log(
+					`re-drove the ${row.delivery.alerts.length} alert(s) of failed execution ${row.execution_id}`,
+				);
 			} catch (error) {
 				// not delivered: release the claim, the next round tries again
-				await pool.query(`update ${SCHEMA}.intake_snapshot set redriven_at = null where execution_id = $1`, [
-					row.execution_id,
-				]);
+				await pool.query(
+					`update ${SCHEMA}.intake_snapshot set redriven_at = null where execution_id = $1`,
+					[row.execution_id],
+				);
 				log(`re-drive of execution ${row.execution_id} failed: ${error.message}`);
 			}
 		}
-		await pool.query(`delete from ${SCHEMA}.intake_snapshot where taken_at < now() - make_interval(mins => $1)`, [
-			lookBackMinutes * 4,
-		]);
+		await pool.query(
+			`delete from ${SCHEMA}.intake_snapshot where taken_at < now() - make_interval(mins => $1)`,
+			[lookBackMinutes * 4],
+		);
 	}
 
 	async function round() {
@@ -264,5 +272,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 		log: (msg) => process.stdout.write(`[aiops recovery] ${msg}\n`),
 	});
 	recovery.start(Number(env.AIOPS_RECOVERY_INTERVAL_MS || 3000));
-	for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => recovery.stop().then(() => process.exit(0)));
+	for (const signal of ['SIGINT', 'SIGTERM'])
+		process.on(signal, () => recovery.stop().then(() => process.exit(0)));
 }

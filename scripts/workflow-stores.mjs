@@ -34,7 +34,8 @@ function keepsState(node) {
  * references ({ id, name }); Postgres is required (Aggregate Incident only speaks SQL).
  */
 export function switchStores(workflow, { redis, postgres }) {
-	if (!postgres?.id) throw new Error('switchStores: a Postgres credential ({ id, name }) is required');
+	if (!postgres?.id)
+		throw new Error('switchStores: a Postgres credential ({ id, name }) is required');
 	const nodes = (workflow.nodes ?? []).map((node) => {
 		if (!keepsState(node)) return node;
 		const store = redis?.id && STATEFUL[node.type].includes('redis') ? 'redis' : 'postgres';

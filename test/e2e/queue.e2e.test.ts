@@ -19,9 +19,9 @@ import { closeRedisClients } from '../../lib/store';
 import { parseAlertmanagerWebhook } from '../../lib/alerts';
 import { ensureDatabase, queueSettings, startQueueCluster } from '../../scripts/queue-mode.mjs';
 import { intakeRecovery } from '../../scripts/queue-recovery.mjs';
-import { switchStores } from '../../scripts/workflow-stores.mjs';
 import { n8nRuntime, ownerEnv, packTarball } from '../../scripts/n8n-local.mjs';
 import { startOwnPostgres, startOwnRedis, type OwnService } from '../support/ownServices';
+import { intakeWorkflow, queueCredentials } from '../support/queueWorkflow';
 import { alertStorm, sendStorm, type Storm } from '../support/storm';
 import { DATABASE_URL } from '../support/stores';
 import { OWNER } from './support/n8n';
@@ -33,104 +33,6 @@ const KILL_RUNS = Number(process.env.AIOPS_QUEUE_KILL_RUNS ?? 1);
 // the issue's bound: recovered within two minutes without a re-send (n8n itself needs ~45-75 s
 // to fail the stalled job; generous on a loaded machine)
 const RECOVERY_BOUND_MS = 120_000;
-
-function intakeWorkflow(receiverUrl: string) {
-	const workflow = {
-		id: 'aiopsQueueE2e01',
-		name: 'Queue e2e: alert → frequency → incident',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'q1',
-				name: 'Alertmanager',
-				type: 'n8n-nodes-aiops.alertmanagerTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: '6f0c2a0e-1d7b-4c3e-9d55-5a1f0e7b2c10',
-				parameters: { path: 'alertmanager', authentication: 'credential', options: {} },
-				credentials: { alertmanagerReceiverApi: { id: 'queueAmReceiver1', name: 'AM receiver' } },
-			},
-			{
-				id: 'q2',
-				name: 'Record Anomaly',
-				type: 'n8n-nodes-aiops.recordAnomaly',
-				typeVersion: 1,
-				position: [250, 0],
-				parameters: { store: 'embedded', resource: 'anomaly', operation: 'recordOccurrence', options: {} },
-			},
-			{
-				id: 'q3',
-				name: 'Aggregate Incident',
-				type: 'n8n-nodes-aiops.aggregateIncident',
-				typeVersion: 1,
-				position: [500, 0],
-				parameters: { store: 'embedded', operation: 'openOrJoin', resolvedItems: 'resolve', options: {} },
-			},
-			{
-				id: 'q4',
-				name: 'New Firing Only',
-				type: 'n8n-nodes-base.filter',
-				typeVersion: 2.2,
-				position: [750, 0],
-				parameters: {
-					conditions: {
-						options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
-						conditions: [
-							{
-								id: 'c1',
-								leftValue: "={{ $json.duplicate !== true && $json.status === 'firing' }}",
-								rightValue: '',
-								operator: { type: 'boolean', operation: 'true', singleValue: true },
-							},
-						],
-						combinator: 'and',
-					},
-					looseTypeValidation: true,
-					options: {},
-				},
-			},
-			{
-				id: 'q5',
-				name: 'Occurrence Ids',
-				type: 'n8n-nodes-base.aggregate',
-				typeVersion: 1,
-				position: [1000, 0],
-				parameters: {
-					fieldsToAggregate: { fieldToAggregate: [{ fieldToAggregate: 'occurrence_id' }] },
-					options: {},
-				},
-			},
-			{
-				id: 'q6',
-				name: 'Report New',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [1250, 0],
-				parameters: {
-					method: 'POST',
-					url: `${receiverUrl}/new`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify($json) }}',
-					options: {},
-				},
-			},
-		],
-		connections: {
-			Alertmanager: { main: [[{ node: 'Record Anomaly', type: 'main', index: 0 }]] },
-			'Record Anomaly': { main: [[{ node: 'Aggregate Incident', type: 'main', index: 0 }]] },
-			'Aggregate Incident': { main: [[{ node: 'New Firing Only', type: 'main', index: 0 }]] },
-			'New Firing Only': { main: [[{ node: 'Occurrence Ids', type: 'main', index: 0 }]] },
-			'Occurrence Ids': { main: [[{ node: 'Report New', type: 'main', index: 0 }]] },
-		},
-	};
-	// the one-step switch users run (npm run workflows:stores) moves it off the embedded store
-	return switchStores(workflow, {
-		redis: { id: 'queueRedisStore1', name: 'Redis store' },
-		postgres: { id: 'queuePgStore0001', name: 'Postgres store' },
-	});
-}
 
 describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 	let redis: OwnService;
@@ -149,7 +51,11 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 	const recoveryLog: string[] = [];
 
 	beforeAll(async () => {
-		[redis, postgres, receiver] = await Promise.all([startOwnRedis(), startOwnPostgres(), startReceiver()]);
+		[redis, postgres, receiver] = await Promise.all([
+			startOwnRedis(),
+			startOwnPostgres(),
+			startReceiver(),
+		]);
 		await ensureDatabase(n8nDatabaseUrl);
 		await ensureDatabase(`${postgres.url}/aiops`);
 		const [runtime, tarball] = await Promise.all([n8nRuntime(), packTarball()]);
@@ -164,27 +70,16 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 				bullPrefix: 'bull',
 				encryptionKey: 'aiops-queue-e2e-key',
 			}),
-			extraEnv: { ...ownerEnv(OWNER), N8N_LOG_LEVEL: 'warn', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' },
-			credentials: [
-				{
-					id: 'queueAmReceiver1',
-					name: 'AM receiver',
-					type: 'alertmanagerReceiverApi',
-					data: { authType: 'bearer', token: TOKEN },
-				},
-				{
-					id: 'queueRedisStore1',
-					name: 'Redis store',
-					type: 'aiopsRedisApi',
-					data: { host: '127.0.0.1', port: redis.port, database: 0 },
-				},
-				{
-					id: 'queuePgStore0001',
-					name: 'Postgres store',
-					type: 'aiopsPostgresApi',
-					data: { host: '127.0.0.1', port: postgres.port, database: 'aiops', user: 'postgres', ssl: 'disable' },
-				},
-			],
+			extraEnv: {
+				...ownerEnv(OWNER),
+				N8N_LOG_LEVEL: 'warn',
+				EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
+			},
+			credentials: queueCredentials({
+				token: TOKEN,
+				redis: { host: '127.0.0.1', port: redis.port },
+				postgres: { host: '127.0.0.1', port: postgres.port, database: 'aiops' },
+			}),
 			workflows: [intakeWorkflow(receiver.url)],
 			webhooks: ['alertmanager'],
 		});
@@ -206,7 +101,9 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 		rmSync(folder, { recursive: true, force: true });
 		const admin = new Client({ connectionString: sharedDatabase('postgres') });
 		await admin.connect();
-		await admin.query(`drop database if exists "${n8nDatabase}" with (force)`).catch(() => undefined);
+		await admin
+			.query(`drop database if exists "${n8nDatabase}" with (force)`)
+			.catch(() => undefined);
 		await admin.end();
 	});
 
@@ -236,7 +133,10 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 		expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
 
 		const keys = storm.keys;
-		const store = new RedisAnomalyStore({ host: '127.0.0.1', port: redis.port, database: 0 }, { prefix: 'aiops:' });
+		const store = new RedisAnomalyStore(
+			{ host: '127.0.0.1', port: redis.port, database: 0 },
+			{ prefix: 'aiops:' },
+		);
 		const snaps = await store.snapshots(keys, Date.now());
 		const perKey = keys.map((k) => {
 			const s = snaps.get(k);
@@ -254,7 +154,9 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 				[keys],
 			);
 			expect(rows).toHaveLength(storm.signatures);
-			expect(rows.filter((r) => r.open !== 1 || r.occurrences !== storm.occurrences / storm.signatures)).toEqual([]);
+			expect(
+				rows.filter((r) => r.open !== 1 || r.occurrences !== storm.occurrences / storm.signatures),
+			).toEqual([]);
 		} finally {
 			await pg.end();
 		}
@@ -278,7 +180,10 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 	}
 
 	const send = (s: CaseStorm, onProgress?: (n: number) => void) =>
-		sendStorm(`${cluster.webhookUrl}/webhook/alertmanager`, AUTH, s.bodies, { concurrency: 8, onProgress });
+		sendStorm(`${cluster.webhookUrl}/webhook/alertmanager`, AUTH, s.bodies, {
+			concurrency: 8,
+			onProgress,
+		});
 
 	it('a storm without faults: every occurrence counted, aggregated and reported new exactly once', async () => {
 		const s = storm('Plain');

@@ -36,11 +36,26 @@ export async function startOwnRedis(): Promise<OwnService> {
 	const start = async () => {
 		child = spawn(
 			'redis-server',
-			['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--dir',
+				dir,
+				'--appendonly',
+				'yes',
+				'--save',
+				'',
+			],
 			{ stdio: 'ignore' },
 		);
 		await until(`redis on ${port}`, async () => {
-			const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+			const r = new Redis(url, {
+				lazyConnect: true,
+				maxRetriesPerRequest: 0,
+				retryStrategy: () => null,
+			});
 			try {
 				await r.connect();
 				return (await r.ping()) === 'PONG';

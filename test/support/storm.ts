@@ -97,7 +97,10 @@ export async function sendStorm(
 	url: string,
 	authorization: string,
 	bodies: string[],
-	{ concurrency = 8, onProgress }: { concurrency?: number; onProgress?: (accepted: number) => void } = {},
+	{
+		concurrency = 8,
+		onProgress,
+	}: { concurrency?: number; onProgress?: (accepted: number) => void } = {},
 ): Promise<SendResult> {
 	const result: SendResult = { accepted: 0, refused: 0 };
 	let next = 0;

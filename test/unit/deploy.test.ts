@@ -10,7 +10,9 @@ import { validateAgainstSchema } from '../support/kubeSchemas';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-const TESTED_N8N = /N8N_VERSION="\$\{N8N_VERSION:-([\d.]+)\}"/.exec(read('scripts/n8n-runtime.sh'))![1];
+const TESTED_N8N = /N8N_VERSION="\$\{N8N_VERSION:-([\d.]+)\}"/.exec(
+	read('scripts/n8n-runtime.sh'),
+)![1];
 
 interface Container {
 	name: string;
@@ -18,7 +20,11 @@ interface Container {
 	args?: string[];
 	command?: string[];
 	envFrom?: Array<{ configMapRef?: { name: string } }>;
-	env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+	env?: Array<{
+		name: string;
+		value?: string;
+		valueFrom?: { secretKeyRef: { name: string; key: string } };
+	}>;
 }
 interface K8sObject {
 	apiVersion: string;
@@ -29,10 +35,12 @@ interface K8sObject {
 	spec?: { replicas?: number; template?: { spec: { containers: Container[] } } };
 }
 
-const objects: K8sObject[] = parseAllDocuments(read('deploy/kubernetes/n8n-queue.yaml')).map((d) => {
-	if (d.errors.length) throw d.errors[0];
-	return d.toJS() as K8sObject;
-});
+const objects: K8sObject[] = parseAllDocuments(read('deploy/kubernetes/n8n-queue.yaml')).map(
+	(d) => {
+		if (d.errors.length) throw d.errors[0];
+		return d.toJS() as K8sObject;
+	},
+);
 const byName = (kind: string, name: string) => {
 	const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
 	if (!found) throw new Error(`deploy/kubernetes/n8n-queue.yaml has no ${kind} ${name}`);
@@ -85,7 +93,11 @@ describe('deploy/kubernetes/n8n-queue.yaml', () => {
 		const c = container('aiops-intake-recovery');
 		expect(c.command).toEqual(['node', '/opt/aiops/queue-recovery.cjs']);
 		const names = (c.env ?? []).map((e) => e.name);
-		for (const name of ['AIOPS_N8N_DATABASE_URL', 'AIOPS_WEBHOOK_BASE', 'AIOPS_RECEIVER_AUTHORIZATION']) {
+		for (const name of [
+			'AIOPS_N8N_DATABASE_URL',
+			'AIOPS_WEBHOOK_BASE',
+			'AIOPS_RECEIVER_AUTHORIZATION',
+		]) {
 			expect(names).toContain(name);
 			expect(recovery).toContain(`env.${name}`);
 		}
@@ -104,7 +116,9 @@ describe('deploy/Dockerfile', () => {
 
 	it('installs the packed package where n8n looks for community packages, and the recovery where the manifest runs it', () => {
 		expect(dockerfile).toContain('installCommunityPackage');
-		expect(dockerfile).toMatch(/COPY --from=package --chown=node:node \/out\/home\/\.n8n \/home\/node\/\.n8n/);
+		expect(dockerfile).toMatch(
+			/COPY --from=package --chown=node:node \/out\/home\/\.n8n \/home\/node\/\.n8n/,
+		);
 		expect(dockerfile).toContain('/opt/aiops/queue-recovery.cjs');
 	});
 });
