@@ -145,3 +145,113 @@ export function intakeWorkflow(receiverUrl: string) {
 		postgres: { id: IDS.postgres, name: 'Postgres store' },
 	});
 }
+
+/**
+ * An approval in queue mode: an alert for the Deployment shop/web → Record Anomaly → Aggregate
+ * Incident → Send and Wait (the request to the receiver carries the approve link) → Repair
+ * Action (approved) on `kubeCredentialId` → the repair reported to the receiver.
+ */
+export function approvalWorkflow(receiverUrl: string, kubeCredentialId: string) {
+	const node = (
+		id: string,
+		name: string,
+		type: string,
+		x: number,
+		parameters: object,
+		extra = {},
+	) => ({
+		id,
+		name,
+		type,
+		typeVersion: 1,
+		position: [x, 300],
+		parameters,
+		...extra,
+	});
+	const workflow = {
+		id: 'aiopsQueueAppr01',
+		name: 'Queue e2e: approval → repair',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			node(
+				'a1',
+				'Alertmanager',
+				'n8n-nodes-aiops.alertmanagerTrigger',
+				0,
+				{ path: 'alerts-approval', authentication: 'credential', options: {} },
+				{
+					webhookId: '2d8e4f61-7a0b-4c2d-9e3f-5b6a7c8d9e01',
+					credentials: { alertmanagerReceiverApi: { id: IDS.receiver, name: 'AM receiver' } },
+				},
+			),
+			node('a2', 'Record Anomaly', 'n8n-nodes-aiops.recordAnomaly', 250, {
+				store: 'embedded',
+				resource: 'anomaly',
+				operation: 'recordOccurrence',
+				options: {},
+			}),
+			node('a3', 'Aggregate Incident', 'n8n-nodes-aiops.aggregateIncident', 500, {
+				store: 'embedded',
+				operation: 'openOrJoin',
+				resolvedItems: 'resolve',
+				options: {},
+			}),
+			node(
+				'a4',
+				'Ask for Approval',
+				'n8n-nodes-aiops.notify',
+				750,
+				{
+					resource: 'message',
+					operation: 'sendAndWait',
+					event: 'repair_needs_approval',
+					channels: ['webhook'],
+					webhookUrl: `${receiverUrl}/approval-request`,
+					options: { failWhen: 'never' },
+					timeLimit: 60,
+					timeLimitUnit: 'minutes',
+					onTimeout: 'reject',
+				},
+				{ webhookId: '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d' },
+			),
+			node(
+				'a5',
+				'Repair (Approved)',
+				'n8n-nodes-aiops.repairAction',
+				1000,
+				{
+					resource: 'workload',
+					operation: 'auto',
+					store: 'embedded',
+					guardrails: {},
+					options: {},
+					approved: true,
+				},
+				{ credentials: { aiopsKubernetesApi: { id: kubeCredentialId, name: 'Fake cluster' } } },
+			),
+			{
+				...node('a6', 'Report Repair', 'n8n-nodes-base.httpRequest', 1250, {
+					method: 'POST',
+					url: `${receiverUrl}/repaired`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify($json) }}',
+					options: {},
+				}),
+				typeVersion: 4.2,
+			},
+		],
+		connections: {
+			Alertmanager: { main: [[{ node: 'Record Anomaly', type: 'main', index: 0 }]] },
+			'Record Anomaly': { main: [[{ node: 'Aggregate Incident', type: 'main', index: 0 }]] },
+			'Aggregate Incident': { main: [[{ node: 'Ask for Approval', type: 'main', index: 0 }]] },
+			'Ask for Approval': { main: [[{ node: 'Repair (Approved)', type: 'main', index: 0 }]] },
+			'Repair (Approved)': { main: [[{ node: 'Report Repair', type: 'main', index: 0 }]] },
+		},
+	};
+	return switchStores(workflow, {
+		redis: { id: IDS.redis, name: 'Redis store' },
+		postgres: { id: IDS.postgres, name: 'Postgres store' },
+	});
+}
