@@ -12,8 +12,7 @@ import { pathToFileURL } from 'node:url';
 
 import { ROOT } from './n8n-local.mjs';
 
-// the stores each stateful node offers (its Store parameter), and whether it keeps state
-// without a Store parameter set (Notify only does with "suppress repeats")
+// the shared stores each stateful node offers (its Store parameter)
 const STATEFUL = {
 	'n8n-nodes-aiops.recordAnomaly': ['redis', 'postgres'],
 	'n8n-nodes-aiops.aggregateIncident': ['postgres'],
@@ -25,7 +24,10 @@ const CREDENTIAL_TYPE = { redis: 'aiopsRedisApi', postgres: 'aiopsPostgresApi' }
 
 function keepsState(node) {
 	if (!STATEFUL[node.type]) return false;
-	if (node.type === 'n8n-nodes-aiops.notify') return node.parameters?.suppressRepeats === true;
+	// Notify keeps state only with "suppress repeats"; a Store it names anyway is switched too, so
+	// no node of a switched workflow still says "embedded"
+	if (node.type === 'n8n-nodes-aiops.notify')
+		return node.parameters?.suppressRepeats === true || 'store' in (node.parameters ?? {});
 	return true;
 }
 

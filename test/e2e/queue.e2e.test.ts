@@ -55,6 +55,8 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 			startOwnPostgres(),
 			startReceiver(),
 		]);
+		kube = await startCluster();
+		await kube.deploy();
 		await ensureDatabase(n8nDatabaseUrl);
 		await ensureDatabase(`${postgres.url}/aiops`);
 		const [runtime, tarball] = await Promise.all([n8nRuntime(), packTarball()]);
