@@ -23,7 +23,7 @@ import { n8nRuntime, ownerEnv, packTarball } from '../../scripts/n8n-local.mjs';
 import { startOwnPostgres, startOwnRedis, type OwnService } from '../support/ownServices';
 import { NS, startCluster, type Cluster } from '../support/repair';
 import { approvalWorkflow, intakeWorkflow, queueCredentials } from '../support/queueWorkflow';
-import { alertStorm, sendStorm, type Storm } from '../support/storm';
+import { alertStorm, deliveryBody, sendStorm, type Storm } from '../support/storm';
 import { DATABASE_URL } from '../support/stores';
 import { OWNER } from './support/n8n';
 import { startReceiver } from './support/receiver';
@@ -254,17 +254,8 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 			).template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'];
 		expect(restartedAt()).toBeUndefined();
 		const pod = String((kube.fake.list('Pod', NS)[0].metadata as { name: string }).name);
-		const alert = {
-			version: '4',
-			status: 'firing',
-			receiver: 'aiops',
-			groupKey: '{}:{alertname="KubePodCrashLooping"}',
-			groupLabels: { alertname: 'KubePodCrashLooping' },
-			commonLabels: {},
-			commonAnnotations: {},
-			externalURL: 'http://alertmanager.local',
-			truncatedAlerts: 0,
-			alerts: [
+		const alert = deliveryBody(
+			[
 				{
 					status: 'firing',
 					labels: {
@@ -280,7 +271,8 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 					generatorURL: 'http://prometheus.local/graph',
 				},
 			],
-		};
+			{ alertname: 'KubePodCrashLooping' },
+		);
 		const res = await fetch(`${cluster.webhookUrl}/webhook/alerts-approval`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', authorization: AUTH },

@@ -28,6 +28,30 @@ export interface OwnService {
 	stop: () => Promise<void>;
 }
 
+/** Starts the server and wraps it: restart keeps port and data, stop removes the folder. */
+async function ownService(s: {
+	url: string;
+	port: number;
+	dir: string;
+	start: () => Promise<void>;
+	stop: () => Promise<void>;
+}): Promise<OwnService> {
+	await s.start();
+	return {
+		url: s.url,
+		port: s.port,
+		restart: async (downMs = 1_000) => {
+			await s.stop();
+			await new Promise((r) => setTimeout(r, downMs));
+			await s.start();
+		},
+		stop: async () => {
+			await s.stop();
+			rmSync(s.dir, { recursive: true, force: true });
+		},
+	};
+}
+
 export async function startOwnRedis(): Promise<OwnService> {
 	const dir = mkdtempSync(join(tmpdir(), 'aiops-redis-'));
 	const port = await freePort();
@@ -70,20 +94,7 @@ export async function startOwnRedis(): Promise<OwnService> {
 		child.kill('SIGTERM');
 		await exited;
 	};
-	await start();
-	return {
-		url,
-		port,
-		restart: async (downMs = 1_000) => {
-			await stop();
-			await new Promise((r) => setTimeout(r, downMs));
-			await start();
-		},
-		stop: async () => {
-			await stop();
-			rmSync(dir, { recursive: true, force: true });
-		},
-	};
+	return ownService({ url, port, dir, start, stop });
 }
 
 function postgresBin(): string {
@@ -134,18 +145,5 @@ export async function startOwnPostgres(): Promise<OwnService> {
 		if (existsSync(join(data, 'postmaster.pid')))
 			run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
 	};
-	await start();
-	return {
-		url,
-		port,
-		restart: async (downMs = 1_000) => {
-			await stop();
-			await new Promise((r) => setTimeout(r, downMs));
-			await start();
-		},
-		stop: async () => {
-			await stop();
-			rmSync(dir, { recursive: true, force: true });
-		},
-	};
+	return ownService({ url, port, dir, start, stop });
 }

@@ -59,18 +59,7 @@ export function alertStorm({
 				});
 			}
 		}
-		const body = JSON.stringify({
-			version: '4',
-			groupKey: `{}:{alertname="${alertname}", deployment="${deployment}"}`,
-			truncatedAlerts: 0,
-			status: 'firing',
-			receiver: 'aiops',
-			groupLabels,
-			commonLabels: { alertname, deployment, namespace: 'shop' },
-			commonAnnotations: {},
-			externalURL: 'http://alertmanager.local',
-			alerts: items,
-		});
+		const body = JSON.stringify(deliveryBody(items, groupLabels));
 		bodies.push(body);
 		alerts += items.length;
 		if (resendEvery > 0 && s % resendEvery === 0) {
@@ -79,6 +68,24 @@ export function alertStorm({
 		}
 	}
 	return { bodies, occurrences: signatures * podsPerSignature, alerts, signatures, alertname };
+}
+
+/** An Alertmanager webhook (version 4) carrying `alerts` of one group. */
+export function deliveryBody(alerts: object[], groupLabels: Record<string, string>) {
+	return {
+		version: '4',
+		groupKey: `{}:{${Object.entries(groupLabels)
+			.map(([k, v]) => `${k}="${v}"`)
+			.join(', ')}}`,
+		truncatedAlerts: 0,
+		status: 'firing',
+		receiver: 'aiops',
+		groupLabels,
+		commonLabels: groupLabels,
+		commonAnnotations: {},
+		externalURL: 'http://alertmanager.local',
+		alerts,
+	};
 }
 
 export interface SendResult {
