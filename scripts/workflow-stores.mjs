@@ -19,6 +19,7 @@ const STATEFUL = {
 	'n8n-nodes-aiops.repairAction': ['redis', 'postgres'],
 	'n8n-nodes-aiops.logPatterns': ['redis', 'postgres'],
 	'n8n-nodes-aiops.notify': ['redis', 'postgres'],
+	'n8n-nodes-aiops.aiopsOverview': ['postgres'],
 };
 const CREDENTIAL_TYPE = { redis: 'aiopsRedisApi', postgres: 'aiopsPostgresApi' };
 

@@ -27,7 +27,8 @@ describe('npm run workflows:stores (switchStores)', () => {
 				expect(store, `${file}: ${node.name}`).not.toBe('embedded');
 				if (!store) continue;
 				switched++;
-				const expected = node.type === 'n8n-nodes-aiops.aggregateIncident' ? 'postgres' : 'redis';
+				const sqlOnly = ['n8n-nodes-aiops.aggregateIncident', 'n8n-nodes-aiops.aiopsOverview'];
+				const expected = sqlOnly.includes(node.type) ? 'postgres' : 'redis';
 				expect(store, `${file}: ${node.name}`).toBe(expected);
 				expect(
 					node.credentials?.[store === 'redis' ? 'aiopsRedisApi' : 'aiopsPostgresApi'],
