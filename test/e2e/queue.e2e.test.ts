@@ -352,7 +352,7 @@ describe('n8n queue mode: main + webhook processor + 2 workers', () => {
 			await settle(s, 300_000);
 			expect(reported(s)).toEqual(reportsBefore);
 			await expectExact(s, await redrivenOccurrences());
-		});
+		}, 1_800_000);
 	}
 
 	it('a restart of the Postgres store mid-storm ends exact', async () => {
