@@ -14,3 +14,4 @@ export * from './notify';
 export * from './signature';
 export * from './templates';
 export * from './suppression';
+export * from './wellFormed';
