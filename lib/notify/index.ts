@@ -11,6 +11,7 @@ export * from './http';
 export * from './markup';
 export * from './message';
 export * from './notify';
+export * from './pendingApprovals';
 export * from './signature';
 export * from './templates';
 export * from './suppression';

@@ -1,0 +1,113 @@
+// One pending approval per incident and action, on the real stores (Redis, Postgres, embedded
+// PGlite): executions racing to ask for the same key make one request and the rest join it,
+// counted; the key is released only by the request that holds it; a request past its deadline
+// is replaced by the next asker.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import {
+	RedisApprovalRegistry,
+	SqlApprovalRegistry,
+	type ApprovalRegistry,
+} from '../../lib/notify';
+import {
+	closeEmbeddedStores,
+	closePostgresPools,
+	closeRedisClients,
+	embeddedStore,
+	postgresStore,
+} from '../../lib/store';
+import {
+	deletePrefix,
+	dropSchema,
+	postgresConnection,
+	redisConnection,
+	testPrefix,
+	testSchema,
+	tmpFolder,
+} from '../support/stores';
+
+const folder = tmpFolder('aiops-approvals');
+const cleanups: Array<() => Promise<void>> = [];
+
+afterAll(async () => {
+	for (const cleanup of cleanups) await cleanup();
+	await Promise.all([closeEmbeddedStores(), closeRedisClients(), closePostgresPools()]);
+	folder.remove();
+});
+
+const stores: Array<[string, () => ApprovalRegistry]> = [
+	[
+		'Redis',
+		() => {
+			const prefix = testPrefix();
+			cleanups.push(() => deletePrefix(prefix));
+			return new RedisApprovalRegistry(redisConnection(), prefix);
+		},
+	],
+	[
+		'Postgres',
+		() => {
+			const schema = testSchema();
+			cleanups.push(() => dropSchema(schema));
+			return new SqlApprovalRegistry(postgresStore(postgresConnection()), schema);
+		},
+	],
+	['embedded PGlite', () => new SqlApprovalRegistry(embeddedStore({ folder: folder.path }), testSchema())],
+];
+
+describe.each(stores)('pending approvals on %s', (_name, open) => {
+	it('the first asker holds the key until its deadline; later ones join it, counted', async () => {
+		const registry = open();
+		const first = randomUUID();
+		const held = await registry.claim('approval|inc-1|rollback', first, 60_000);
+		expect(held).toMatchObject({ requestId: first, joined: 0 });
+		const deadline = Date.parse(held.expiresAt);
+		expect(deadline).toBeGreaterThan(Date.now() + 50_000);
+		const second = await registry.claim('approval|inc-1|rollback', randomUUID(), 60_000);
+		expect(second).toEqual({ requestId: first, expiresAt: held.expiresAt, joined: 1 });
+		expect((await registry.claim('approval|inc-1|rollback', randomUUID(), 60_000)).joined).toBe(2);
+		// another action of the same incident, and another incident, are requests of their own
+		const other = randomUUID();
+		expect((await registry.claim('approval|inc-1|raise_memory', other, 60_000)).requestId).toBe(other);
+		const third = randomUUID();
+		expect((await registry.claim('approval|inc-2|rollback', third, 60_000)).requestId).toBe(third);
+	});
+
+	it('twenty executions asking at once: one request, nineteen joins', async () => {
+		const registry = open();
+		const ids = Array.from({ length: 20 }, () => randomUUID());
+		const results = await Promise.all(ids.map((id) => registry.claim('approval|race|rollback', id, 60_000)));
+		const holders = new Set(results.map((r) => r.requestId));
+		expect(holders.size).toBe(1);
+		expect(ids).toContain([...holders][0]);
+		expect(results.map((r) => r.joined).sort((a, b) => a - b)).toEqual(
+			Array.from({ length: 20 }, (_, i) => i),
+		);
+	});
+
+	it('only the holding request releases the key; then the next occurrence asks anew', async () => {
+		const registry = open();
+		const holder = randomUUID();
+		await registry.claim('approval|inc-3|rollback', holder, 60_000);
+		await registry.release('approval|inc-3|rollback', 'not-the-holder');
+		expect((await registry.claim('approval|inc-3|rollback', randomUUID(), 60_000)).requestId).toBe(holder);
+		await registry.release('approval|inc-3|rollback', holder);
+		const next = randomUUID();
+		expect(await registry.claim('approval|inc-3|rollback', next, 60_000)).toMatchObject({
+			requestId: next,
+			joined: 0,
+		});
+	});
+
+	it('a request past its deadline no longer holds the key', async () => {
+		const registry = open();
+		await registry.claim('approval|inc-4|rollback', randomUUID(), 200);
+		await delay(500);
+		const next = randomUUID();
+		expect(await registry.claim('approval|inc-4|rollback', next, 60_000)).toMatchObject({
+			requestId: next,
+			joined: 0,
+		});
+	});
+});
