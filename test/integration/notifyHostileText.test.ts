@@ -62,7 +62,7 @@ describe('unpaired surrogates become U+FFFD on every channel', () => {
 			for (const body of bodies) {
 				// neither as a JSON escape nor as a raw code unit
 				expect(body).not.toMatch(/\\ud[89a-f][0-9a-f]{2}/i);
-				expect(body).toBe(body.toWellFormed());
+				expect(body).toBe(Buffer.from(body, 'utf8').toString('utf8'));
 				const text = JSON.stringify(JSON.parse(body));
 				expect(text).toContain('crash \ufffd \ufffd a\ufffdz \ufffd\ufffd 😀 end');
 			}
