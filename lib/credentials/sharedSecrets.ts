@@ -46,7 +46,6 @@ export function receiverAuthProblem(data: ReceiverAuthData): string | undefined 
 	if (token !== token.trim()) {
 		return 'Token starts or ends with white space, which an Authorization header cannot carry; remove it here and in Alertmanager';
 	}
-	// eslint-disable-next-line no-control-regex
 	if (/[^\x21-\x7e]/.test(token)) {
 		return 'Token contains spaces, control characters or non-ASCII letters, which do not survive an Authorization header; use letters, digits and punctuation only';
 	}

@@ -82,7 +82,8 @@ export const NOTIFY_MIGRATIONS: Migration[] = [
 				request_id text not null,
 				requested_at timestamptz not null default now(),
 				expires_at timestamptz not null,
-				joined integer not null default 0
+				joined integer not null default 0,
+				answer text
 			)`,
 		],
 	},

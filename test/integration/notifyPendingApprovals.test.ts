@@ -100,6 +100,30 @@ describe.each(stores)('pending approvals on %s', (_name, open) => {
 		});
 	});
 
+	it('the answer is kept on the key until the deadline; only the holding request records it', async () => {
+		const registry = open();
+		const holder = randomUUID();
+		await registry.claim('approval|inc-5|rollback', holder, 60_000);
+		const answer = { decision: 'approved' as const, by: 'ops@example.com', at: '2026-01-02T03:04:05.000Z' };
+		await registry.answer('approval|inc-5|rollback', 'not-the-holder', { ...answer, decision: 'rejected' });
+		expect((await registry.claim('approval|inc-5|rollback', randomUUID(), 60_000)).answer).toBeUndefined();
+		await registry.answer('approval|inc-5|rollback', holder, answer);
+		const later = await registry.claim('approval|inc-5|rollback', randomUUID(), 60_000);
+		expect(later).toMatchObject({ requestId: holder, joined: 2, answer });
+	});
+
+	it('an answered request past its deadline no longer holds the key, nor its answer', async () => {
+		const registry = open();
+		const holder = randomUUID();
+		await registry.claim('approval|inc-6|rollback', holder, 200);
+		await registry.answer('approval|inc-6|rollback', holder, { decision: 'rejected', by: null, at: new Date().toISOString() });
+		await delay(500);
+		const next = randomUUID();
+		const fresh = await registry.claim('approval|inc-6|rollback', next, 60_000);
+		expect(fresh).toMatchObject({ requestId: next, joined: 0 });
+		expect(fresh.answer).toBeUndefined();
+	});
+
 	it('a request past its deadline no longer holds the key', async () => {
 		const registry = open();
 		await registry.claim('approval|inc-4|rollback', randomUUID(), 200);

@@ -15,6 +15,7 @@ import {
 	decisionRecordedPage,
 	isLinkPreviewer,
 	staleLinkPage,
+	type ApprovalAnswer,
 } from '../../../../lib/notify';
 import { approvalRegistry } from './pendingApproval';
 import type { ApprovalOptions } from './sendAndWait.operation';
@@ -29,10 +30,15 @@ function waitingItems(this: IWebhookFunctions): INodeExecutionData[] {
 }
 
 /**
- * Answered: the incidents' keys are free again, so their next occurrence asks anew. Best effort:
- * a key the store cannot release now lets go at the request's deadline anyway.
+ * Answered: the answer is recorded on the incidents' keys, so occurrences that come before the
+ * request's deadline learn it instead of asking again. Best effort: if the store fails now,
+ * they join the request as pending until the deadline.
  */
-async function releaseKeys(this: IWebhookFunctions, request: IDataObject): Promise<void> {
+async function recordAnswer(
+	this: IWebhookFunctions,
+	request: IDataObject,
+	answer: ApprovalAnswer,
+): Promise<void> {
 	const keys = Array.isArray(request.keys) ? (request.keys as string[]) : [];
 	if (keys.length === 0 || typeof request.requestId !== 'string') return;
 	// the store helpers read parameters the way execute functions do (name, item, fallback)
@@ -43,9 +49,9 @@ async function releaseKeys(this: IWebhookFunctions, request: IDataObject): Promi
 	} as unknown as IExecuteFunctions;
 	try {
 		const registry = await approvalRegistry.call(context);
-		for (const key of keys) await registry.release(key, request.requestId);
+		for (const key of keys) await registry.answer(key, request.requestId, answer);
 	} catch {
-		// the deadline releases it
+		// joiners see the request as pending until its deadline
 	}
 }
 
@@ -94,7 +100,11 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
 			: item.json,
 		pairedItem: { item: i },
 	}));
-	await releaseKeys.call(this, request);
+	await recordAnswer.call(this, request, {
+		decision: decision.decision,
+		by: decision.by,
+		at: decision.at,
+	});
 	page.call(this, 200, decisionRecordedPage(approved));
 	return { noWebhookResponse: true, workflowData: [decided] };
 }

@@ -15,9 +15,9 @@ export const pendingApprovalProperties: INodeProperties[] = [
 		name: 'approvalKey',
 		type: 'string',
 		default: '',
-		placeholder: '={{ $json.incident.id }}:{{ $json.repair.action }}',
+		placeholder: '={{ $json.anomaly_key }}',
 		description:
-			'While a request for this key waits, later items with the same key join it instead of sending another request. Empty: the incident the item is about (incident.id, incident_ID, anomaly_key or fingerprint) and its repair action; items without one always get their own request.',
+			'While a request for this key waits, later items with the same key join it instead of sending another request. Empty: the ID of the incident the item is about (in incident, incident_id, anomaly_key or fingerprint) and its repair action; items without one always get their own request.',
 	},
 	...storeProperties(),
 ];

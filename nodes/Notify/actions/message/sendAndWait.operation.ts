@@ -202,16 +202,21 @@ async function claimKeys(
 	}
 }
 
-/** What an item that joined a waiting request carries: it decides nothing here. */
+/**
+ * What an item that joined another request carries: that request's answer when there is one
+ * (it was acted on there), else `pending`. Never `approved: true`: the change it allows is made
+ * once, by the execution that asked.
+ */
 function joinedApproval(pending: PendingApproval): IDataObject {
 	return {
-		decision: 'pending',
+		decision: pending.answer?.decision ?? 'pending',
 		approved: false,
 		timedOut: false,
 		joined: true,
 		requestId: pending.requestId,
 		expiresAt: pending.expiresAt,
 		joinedCount: pending.joined,
+		...(pending.answer ? { by: pending.answer.by, at: pending.answer.at } : {}),
 	};
 }
 
@@ -235,11 +240,8 @@ async function requestApproval(
 			pairedItem: { item: i },
 		}));
 	}
-	const release = async () => {
-		for (const key of claims.held) await claims.registry?.release(key, requestId).catch(() => undefined);
-	};
-	let deliveries: DeliveryResult[];
-	let message: ReturnType<typeof requestMessage>;
+	let deliveries: DeliveryResult[] = [];
+	let message: ReturnType<typeof requestMessage> | undefined;
 	try {
 		message = requestMessage.call(this, asking, options.template);
 		// One request for the items that ask: the answer decides for every one of them.
@@ -256,6 +258,7 @@ async function requestApproval(
 			reject: options.rejectLabel || DEFAULT_LABELS.reject,
 		};
 		const ctx = notifyContext.call(this, options);
+		const request = message;
 		deliveries = await Promise.all(
 			specs.map((spec) => {
 				const via = viaOf(spec);
@@ -263,15 +266,18 @@ async function requestApproval(
 					approve: this.getSignedResumeUrl({ approved: 'true', via, request: requestId }),
 					reject: this.getSignedResumeUrl({ approved: 'false', via, request: requestId }),
 				};
-				return sendToChannel(spec, { ...message, actions: approvalActions(urls, labels) }, ctx);
+				return sendToChannel(spec, { ...request, actions: approvalActions(urls, labels) }, ctx);
 			}),
 		);
-	} catch (error) {
-		await release();
-		throw error;
+	} finally {
+		// a request that reached nobody holds no key: the next occurrence asks again
+		if (!deliveries.some((d) => d.delivered)) {
+			for (const key of claims.held) {
+				await claims.registry?.release(key, requestId).catch(() => undefined);
+			}
+		}
 	}
-	if (!deliveries.some((d) => d.delivered)) {
-		await release();
+	if (!deliveries.some((d) => d.delivered) || !message) {
 		// nobody can answer a request that reached no one: fail now rather than wait for the timeout
 		const reasons = deliveries.map((d) => `${d.channel} (${d.target}): ${d.error}`).join('; ');
 		throw new UpstreamError(`The approval request reached no channel: ${reasons}`, 'notify');
@@ -283,7 +289,7 @@ async function requestApproval(
 		expiresAt: expiresAt.toISOString(),
 		onTimeout,
 		requests: deliveries as unknown as IDataObject[],
-		// released when the request is answered, so the next occurrence asks again
+		// the answer is recorded on these keys for occurrences that come after it
 		keys: claims.held,
 	};
 	if (claims.warning) request.warning = claims.warning;
