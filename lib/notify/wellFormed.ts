@@ -15,23 +15,22 @@ function isPlainObject(value: object): boolean {
 	return proto === Object.prototype || proto === null;
 }
 
-/** A copy of JSON-like data with every string (keys too) made well-formed. */
-export function wellFormed<T>(value: T): T {
-	if (typeof value === 'string') return wellFormedText(value) as T;
-	if (Array.isArray(value)) return value.map((v) => wellFormed(v)) as T;
+/** A copy of JSON-like data with `fn` applied to every string (keys too, with `keys`). */
+function mapStrings<T>(value: T, fn: (text: string) => string, keys: boolean): T {
+	if (typeof value === 'string') return fn(value) as T;
+	if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn, keys)) as T;
 	if (value && typeof value === 'object' && isPlainObject(value)) {
-		const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
-		for (const [key, v] of Object.entries(value)) {
-			Object.defineProperty(out, wellFormedText(key), {
-				value: wellFormed(v),
-				enumerable: true,
-				writable: true,
-				configurable: true,
-			});
-		}
-		return out as T;
+		// a null-prototype copy keeps `__proto__` an ordinary key
+		const out: Record<string, unknown> = Object.create(null);
+		for (const [key, v] of Object.entries(value)) out[keys ? fn(key) : key] = mapStrings(v, fn, keys);
+		return (Object.getPrototypeOf(value) === null ? out : { ...out }) as T;
 	}
 	return value;
+}
+
+/** A copy of JSON-like data with every string (keys too) made well-formed. */
+export function wellFormed<T>(value: T): T {
+	return mapStrings(value, wellFormedText, true);
 }
 
 const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
@@ -43,19 +42,5 @@ export function foldLineBreaks(text: string): string {
 
 /** A copy of JSON-like data whose strings have their line breaks folded to spaces. */
 export function foldedData<T>(value: T): T {
-	if (typeof value === 'string') return foldLineBreaks(value) as T;
-	if (Array.isArray(value)) return value.map((v) => foldedData(v)) as T;
-	if (value && typeof value === 'object' && isPlainObject(value)) {
-		const out: Record<string, unknown> = {};
-		for (const [key, v] of Object.entries(value)) {
-			Object.defineProperty(out, key, {
-				value: foldedData(v),
-				enumerable: true,
-				writable: true,
-				configurable: true,
-			});
-		}
-		return out as T;
-	}
-	return value;
+	return mapStrings(value, foldLineBreaks, false);
 }

@@ -10,51 +10,29 @@ import {
 	SqlApprovalRegistry,
 	type ApprovalRegistry,
 } from '../../lib/notify';
-import {
-	closeEmbeddedStores,
-	closePostgresPools,
-	closeRedisClients,
-	embeddedStore,
-	postgresStore,
-} from '../../lib/store';
-import {
-	deletePrefix,
-	dropSchema,
-	postgresConnection,
-	redisConnection,
-	testPrefix,
-	testSchema,
-	tmpFolder,
-} from '../support/stores';
+import { closeStores, openOn, type StoreKind } from '../support/storeCases';
 
-const folder = tmpFolder('aiops-approvals');
 const cleanups: Array<() => Promise<void>> = [];
 
 afterAll(async () => {
 	for (const cleanup of cleanups) await cleanup();
-	await Promise.all([closeEmbeddedStores(), closeRedisClients(), closePostgresPools()]);
-	folder.remove();
+	await closeStores();
 });
 
-const stores: Array<[string, () => ApprovalRegistry]> = [
-	[
-		'Redis',
-		() => {
-			const prefix = testPrefix();
-			cleanups.push(() => deletePrefix(prefix));
-			return new RedisApprovalRegistry(redisConnection(), prefix);
-		},
-	],
-	[
-		'Postgres',
-		() => {
-			const schema = testSchema();
-			cleanups.push(() => dropSchema(schema));
-			return new SqlApprovalRegistry(postgresStore(postgresConnection()), schema);
-		},
-	],
-	['embedded PGlite', () => new SqlApprovalRegistry(embeddedStore({ folder: folder.path }), testSchema())],
-];
+const stores: Array<[StoreKind, () => ApprovalRegistry]> = (
+	['Redis', 'Postgres', 'PGlite'] as const
+).map((kind) => [
+	kind,
+	() => {
+		const opened = openOn<ApprovalRegistry>(
+			kind,
+			(connection, prefix) => new RedisApprovalRegistry(connection, prefix),
+			(sql, schema) => new SqlApprovalRegistry(sql, schema),
+		);
+		cleanups.push(opened.cleanup);
+		return opened.store;
+	},
+]);
 
 describe.each(stores)('pending approvals on %s', (_name, open) => {
 	it('the first asker holds the key until its deadline; later ones join it, counted', async () => {
