@@ -4,5 +4,4 @@ export * from './failure';
 export * from './migrations';
 export * from './postgres';
 export * from './redis';
-export * from './shared';
 export * from './sql';

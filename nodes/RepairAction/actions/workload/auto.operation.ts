@@ -72,14 +72,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				maxReplicas: this.getNodeParameter('maxReplicas', i, 10) as number,
 			};
 		},
-		function (i, json, labels) {
-			const tier = this.getNodeParameter('tier', i, 0) as number;
-			const signature = (json.signature ?? {}) as Record<string, unknown>;
+		function (i, json, alert) {
+			const signature = alert.identity?.signature;
 			return {
-				autoRepairLabel: labels.auto_repair ?? '',
-				tier: tier >= 1 ? tier : tierOf(json),
-				errorType: labels.reason || labels.error_type || String(signature.error_type ?? ''),
-				alertName: labels.alertname || String(signature.alert_name ?? ''),
+				autoRepairLabel: alert.labels.auto_repair ?? '',
+				tier: tierOf.call(this, i, json),
+				errorType: signature?.error_type ?? '',
+				alertName: signature?.alert_name ?? '',
 				saturationPattern: this.getNodeParameter(
 					'saturationPattern',
 					i,
