@@ -308,7 +308,11 @@ describe('Send and Wait for Approval in real n8n', () => {
 		const decidedBefore = received('/decided').length;
 		const rollback = { action: 'rollback', target: 'shop/api', diff: 'image: 1.3 → 1.2' };
 		const first = await requestApproval(rollback, undefined, 'incident-e2e-7');
-		expect(await executionStatus(first.executionId)).toBe('waiting');
+		// the request goes out just before the execution is parked as waiting
+		for (let i = 0; (await executionStatus(first.executionId)) !== 'waiting'; i++) {
+			if (i > 240) throw new Error('the first execution never waited');
+			await new Promise((r) => setTimeout(r, 250));
+		}
 
 		// four more occurrences of the same incident while the request waits, two at once
 		const start = () =>
