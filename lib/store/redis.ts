@@ -60,7 +60,7 @@ function connectionKey(c: RedisConnection): string {
 		.digest('hex');
 }
 
-function createClient(c: RedisConnection): Redis {
+export function createClient(c: RedisConnection): Redis {
 	const client = new Redis({
 		host: c.host,
 		port: c.port,

@@ -12,10 +12,10 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	checkPostgresCredential,
+	checkRedisCredential,
 	embeddedStore,
 	postgresStore,
-	testPostgresConnection,
-	testRedisConnection,
 	type PostgresConnection,
 	type RedisConnection,
 	type SqlStore,
@@ -147,13 +147,9 @@ export function storeCredentials(
 	];
 }
 
-async function testResult(
-	test: () => Promise<void>,
-	ok: string,
-): Promise<INodeCredentialTestResult> {
+async function testResult(test: () => Promise<string>): Promise<INodeCredentialTestResult> {
 	try {
-		await test();
-		return { status: 'OK', message: ok };
+		return { status: 'OK', message: await test() };
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };
 	}
@@ -165,18 +161,14 @@ export const storeCredentialTests = {
 		this: ICredentialTestFunctions,
 		credential: ICredentialsDecrypted,
 	): Promise<INodeCredentialTestResult> {
-		return testResult(
-			() => testRedisConnection(redisConnectionFrom(credential.data ?? {})),
-			'Connected to Redis',
-		);
+		return testResult(() => checkRedisCredential(redisConnectionFrom(credential.data ?? {})));
 	},
 	async aiopsPostgresConnectionTest(
 		this: ICredentialTestFunctions,
 		credential: ICredentialsDecrypted,
 	): Promise<INodeCredentialTestResult> {
-		return testResult(
-			() => testPostgresConnection(postgresConnectionFrom(credential.data ?? {})),
-			'Connected to Postgres',
+		return testResult(() =>
+			checkPostgresCredential(postgresConnectionFrom(credential.data ?? {})),
 		);
 	},
 };
