@@ -149,7 +149,8 @@ describe.each(stores)('Record Anomaly (built node) on %s', (_name, storeParams, 
 	});
 
 	it('fails an item without anomaly_key naming the field and the item, after recording the others', async () => {
-		const now = '2026-11-22T16:00:00.000Z';
+		// the node's own clock (no Reference Time): a startsAt from the run's clock, never expired
+		const now = new Date().toISOString();
 		const items = [
 			{ json: { anomaly_key: 'node-bad-1', occurrence_id: 'x1', startsAt: now } },
 			{ json: { startsAt: now } },
