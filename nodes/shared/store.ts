@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	DEFAULT_KEY_PREFIX,
 	embeddedStore,
 	postgresStore,
 	testPostgresConnection,
@@ -20,6 +21,8 @@ import {
 	type RedisConnection,
 	type SqlStore,
 } from '../../lib/store';
+
+export { DEFAULT_KEY_PREFIX };
 
 export type StoreChoice = 'embedded' | 'postgres' | 'redis';
 
@@ -64,7 +67,6 @@ export const embeddedFolderOption: INodeProperties = {
 	displayOptions: { show: { '/store': ['embedded'] } },
 };
 
-export const DEFAULT_KEY_PREFIX = 'aiops:';
 export const DEFAULT_SCHEMA = 'aiops';
 
 /** Option: the prefix of every Redis key (shown for Redis). */
