@@ -7,4 +7,4 @@ export * from './frequency';
 export * from './incident';
 export * from './notification';
 export * from './repair';
-export * from './reserved';
+export * from './evidence';

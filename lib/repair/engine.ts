@@ -29,7 +29,13 @@ import {
 	type GuardStore,
 } from './guards';
 import { checkNamespace, type NamespaceRules } from './namespaces';
-import { isOomKilled, isSaturation, planRepair, type RepairPlan } from './planner';
+import {
+	isOomKilled,
+	isSaturation,
+	planRepair,
+	type DiagnosisFacts,
+	type RepairPlan,
+} from './planner';
 import { checkPolicy, policyOf } from './policy';
 import { prepareRaiseMemory } from './raiseMemory';
 import { prepareRestart } from './restart';
@@ -60,6 +66,8 @@ export interface AutoInputs {
 	/** a rollout this recent counts for tier 3 */
 	recentRolloutMs: number;
 	gate: SkipGate;
+	/** Investigate's diagnosis on the item, when confident enough to follow */
+	diagnosis?: DiagnosisFacts | null;
 }
 
 export interface RepairRequest {
@@ -166,6 +174,7 @@ async function plan(
 			oomKilled: isOomKilled(auto.errorType, auto.alertName),
 			saturation: isSaturation(auto.errorType, auto.alertName, auto.saturationPattern),
 			recentRollout: rollout,
+			diagnosis: auto.diagnosis,
 		},
 		(action) => {
 			if (policy && !policy.allowedActions.includes(action)) {
