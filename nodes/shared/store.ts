@@ -122,16 +122,15 @@ export function storeParameter(choices: StoreChoice[]): INodeProperties {
 }
 
 /**
- * The store credentials of a node's description: Redis when the Store is Redis, Postgres when it
- * is Postgres — and with Redis too for a node that keeps tables beside its keys.
+ * A node's credentials: its own (`others`), then the store's — Redis when the Store is Redis,
+ * Postgres when it is Postgres, and with Redis too for a node that keeps tables beside its keys.
  */
 export function storeCredentials(
-	options: { postgresWithRedis?: boolean; kubernetes?: boolean } = {},
+	others: INodeCredentialDescription[] = [],
+	options: { postgresWithRedis?: boolean } = {},
 ): INodeCredentialDescription[] {
 	return [
-		...(options.kubernetes
-			? [{ name: 'aiopsKubernetesApi', required: false, testedBy: 'kubernetesConnectionTest' }]
-			: []),
+		...others,
 		{
 			name: REDIS_CREDENTIAL,
 			required: true,
