@@ -11,10 +11,9 @@ import {
 	testPostgresConnection,
 	type PostgresConnection,
 } from './postgres';
-import { createClient, redisAddress, type RedisConnection } from './redis';
+import { createClient, DEFAULT_KEY_PREFIX, redisAddress, type RedisConnection } from './redis';
 
 export const DEFAULT_SCHEMA = 'aiops';
-export const DEFAULT_KEY_PREFIX = 'aiops:';
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

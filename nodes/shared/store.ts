@@ -14,12 +14,16 @@ import type {
 import {
 	checkPostgresCredential,
 	checkRedisCredential,
+	DEFAULT_KEY_PREFIX,
+	DEFAULT_SCHEMA,
 	embeddedStore,
 	postgresStore,
 	type PostgresConnection,
 	type RedisConnection,
 	type SqlStore,
 } from '../../lib/store';
+
+export { DEFAULT_KEY_PREFIX };
 
 export type StoreChoice = 'embedded' | 'postgres' | 'redis';
 
@@ -64,8 +68,7 @@ export const embeddedFolderOption: INodeProperties = {
 	displayOptions: { show: { '/store': ['embedded'] } },
 };
 
-export const DEFAULT_KEY_PREFIX = 'aiops:';
-export const DEFAULT_SCHEMA = 'aiops';
+export { DEFAULT_SCHEMA };
 
 /** Option: the prefix of every Redis key (shown for Redis). */
 export const keyPrefixOption: INodeProperties = {
@@ -120,16 +123,15 @@ export function storeParameter(choices: StoreChoice[]): INodeProperties {
 }
 
 /**
- * The store credentials of a node's description: Redis when the Store is Redis, Postgres when it
- * is Postgres — and with Redis too for a node that keeps tables beside its keys.
+ * A node's credentials: its own (`others`), then the store's — Redis when the Store is Redis,
+ * Postgres when it is Postgres, and with Redis too for a node that keeps tables beside its keys.
  */
 export function storeCredentials(
-	options: { postgresWithRedis?: boolean; kubernetes?: boolean } = {},
+	others: INodeCredentialDescription[] = [],
+	options: { postgresWithRedis?: boolean } = {},
 ): INodeCredentialDescription[] {
 	return [
-		...(options.kubernetes
-			? [{ name: 'aiopsKubernetesApi', required: false, testedBy: 'kubernetesConnectionTest' }]
-			: []),
+		...others,
 		{
 			name: REDIS_CREDENTIAL,
 			required: true,
