@@ -78,7 +78,8 @@ function failureText(f: FailedExecution | null): string {
 	const retry = f.retries.length
 		? ` <span class="${f.retriedSuccessfully ? 'ok' : 'warn'}">retried: ${f.retries.map((r) => `#${t(r.id)} ${t(r.status)}`).join(', ')}</span>`
 		: ' <span class="mute">not retried</span>';
-	return `#${t(f.id)} <span title="${t(f.at)}">${t(f.at)}</span>${f.node ? ` in <b class="txt">${t(f.node)}</b>` : ''}: <span class="txt">${t(f.message ?? '(no message saved)')}</span>${retry}`;
+	const of = f.retryOf ? ` <span class="mute">(retry of #${t(f.retryOf)})</span>` : '';
+	return `#${t(f.id)}${of} <span title="${t(f.at)}">${t(f.at)}</span>${f.node ? ` in <b class="txt">${t(f.node)}</b>` : ''}: <span class="txt">${t(f.message ?? '(no message saved)')}</span>${retry}`;
 }
 
 function rate(r: RepairTotals): string {

@@ -538,9 +538,15 @@ describe('operations overview in real n8n', () => {
 		}
 		expect(n(metrics[`executions.aiopsAppOnboard1.lastDay.failed`])).toBe(2);
 		// the retried failure says so, with n8n's message
-		const row = page.locator('tr[data-workflow="aiopsAppOnboard1"]');
-		await expect(row.textContent()).resolves.toMatch(/retried: #\d+ error/);
-		await expect(row.textContent()).resolves.toMatch(/Render Manifests/);
+		const retry = executions.find((e) => e.workflowId === 'aiopsAppOnboard1' && e.retryOf);
+		expect(retry).toMatchObject({ status: 'error' });
+		const row = (await page.locator('tr[data-workflow="aiopsAppOnboard1"]').textContent()) ?? '';
+		expect(row).toContain(`#${retry!.id} (retry of #${retry!.retryOf})`);
+		expect(row).toMatch(/ in Render Manifests: /);
+		expect(await page.locator('body').textContent()).toContain(`#${retry!.retryOf} `);
+		expect(await page.locator('body').textContent()).toMatch(
+			new RegExp(`#${retry!.retryOf} .*retried: #${retry!.id} error`),
+		);
 		expect(n(metrics.approvalsPending)).toBe(
 			executions.filter((e) => e.status === 'waiting').length,
 		);
