@@ -1,11 +1,11 @@
 // Starts n8n with this package installed as a community package and the shipped workflows
 // imported and published. Data lives in AIOPS_N8N_HOME (default ~/.n8n-aiops); the port is
-// N8N_PORT (default 5678). Ctrl-C stops n8n.
+// N8N_PORT (default 5678). Ctrl-C (SIGINT) or SIGTERM stops n8n and what it started.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import {
 	importAndPublish,
@@ -16,6 +16,7 @@ import {
 	packTarball,
 	ROOT,
 } from './n8n-local.mjs';
+import { releaseFolder } from './temp-folders.mjs';
 
 const userFolder = process.env.AIOPS_N8N_HOME ?? join(homedir(), '.n8n-aiops');
 const port = Number(process.env.N8N_PORT ?? 5678);
@@ -29,7 +30,9 @@ rmSync(join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aiops'), {
 	recursive: true,
 	force: true,
 });
-await installCommunityPackage(userFolder, await packTarball());
+const tarball = await packTarball();
+await installCommunityPackage(userFolder, tarball);
+releaseFolder(dirname(tarball));
 
 // First start: an owner account and the secrets the shipped workflows use (the Alertmanager
 // receiver token, the onboarding token), generated once and kept in the data folder.
@@ -115,6 +118,11 @@ for (const wf of workflows) {
 }
 
 const child = spawn(runtime.node, [runtime.n8n, 'start'], { env, stdio: 'inherit' });
+// n8n stops its task runners itself on SIGINT/SIGTERM; we exit when it has (a closed terminal,
+// SIGHUP, stops it the same way).
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+process.on('SIGHUP', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 const base = `http://${host}:${port}`;
 for (let i = 0; i < 600; i++) {
 	if (child.exitCode !== null) process.exit(child.exitCode);
@@ -143,9 +151,8 @@ for (const wf of workflows) {
 		if (node.webhookId && path) log(`  ${wf.name} → ${node.name}: POST ${base}/webhook/${path}`);
 	}
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
-
+log(`data: ${userFolder}`);
+log('stop it with Ctrl-C (stops n8n and everything it started; data stays in the folder above)');
 /** An API key for the overview's n8n nodes, saved in the secrets and the credential. */
 async function createOverviewApiKey() {
 	const call = async (method, path, body, cookie) => {
