@@ -575,8 +575,14 @@ describe('operations overview in real n8n', () => {
 		// the answer forbids scripts even if something slipped through
 		const res = await get('aiops-status');
 		expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-		expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
-		expect(res.headers.get('content-security-policy')).toMatch(/script-src 'none'/);
+		// n8n puts its own sandbox policy on HTML webhook answers in place of the node's header;
+		// the page carries its policy in a meta element, and both apply
+		const csp = [res.headers.get('content-security-policy') ?? ''];
+		const meta = (await res.text()).match(
+			/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/,
+		);
+		csp.push((meta?.[1] ?? '').replace(/&#39;/g, "'"));
+		expect(csp.join(' | ')).toMatch(/default-src 'none'.*script-src 'none'/);
 	});
 
 	it('is readable on a phone: nothing wider than the screen but the scrolling tables', async () => {
@@ -650,7 +656,7 @@ describe('operations overview in real n8n', () => {
 		const port = new URL(n8n.baseUrl).port;
 		scraper = await startPrometheus({
 			config: {
-				global: { scrape_interval: '1s' },
+				global: { scrape_interval: '5s', scrape_timeout: '5s' },
 				scrape_configs: [
 					{
 						job_name: 'aiops',
@@ -668,7 +674,7 @@ describe('operations overview in real n8n', () => {
 				result = (await scraper!.query('sum(aiops_incidents_open)', Date.now())).result as Json[];
 				return result.length === 1;
 			},
-			60_000,
+			240_000,
 		);
 		expect(Number(result[0].value[1])).toBe(open.c);
 		const up = (await scraper.query('up{job="aiops"}', Date.now())).result as Json[];
@@ -679,7 +685,7 @@ describe('operations overview in real n8n', () => {
 		const service = (await scraper.query('aiops_service_up{service="payments"}', Date.now()))
 			.result as Json[];
 		expect(service.map((r) => r.value[1])).toEqual(['0']);
-	}, 120_000);
+	}, 600_000);
 
 	it('answers in under 300 ms with 10,000 incidents in the store', async () => {
 		await sql(
@@ -736,5 +742,5 @@ describe('operations overview in real n8n', () => {
 		// the whole page over n8n's own floor (the machine is shared; see the figures above)
 		expect(median(reads)).toBeLessThan(300);
 		expect(median(page) - median(floor)).toBeLessThan(1500);
-	}, 120_000);
+	}, 600_000);
 });
