@@ -117,7 +117,9 @@ export async function checkRedisCredential(
 		if (/^READONLY/.test(message)) return readOnly;
 		return storeFailure('Redis', redisAddress(c), error);
 	};
-	const readOnly = new Error(`${where} is a read-only replica: the nodes write their state; use the primary`);
+	const readOnly = new Error(
+		`${where} is a read-only replica: the nodes write their state; use the primary`,
+	);
 	try {
 		await client.connect();
 		await client.ping();
@@ -133,7 +135,9 @@ export async function checkRedisCredential(
 		return `Connected to ${where}${version ? ` (Redis ${version})` : ''}; scripts and writes under "${prefix}" work`;
 	} catch (error) {
 		if (error === readOnly) throw error;
-		throw explain(/Connection is closed/.test((error as Error)?.message) && lastError ? lastError : error);
+		throw explain(
+			/Connection is closed/.test((error as Error)?.message) && lastError ? lastError : error,
+		);
 	} finally {
 		client.disconnect();
 	}

@@ -169,9 +169,7 @@ export const storeCredentialTests = {
 		this: ICredentialTestFunctions,
 		credential: ICredentialsDecrypted,
 	): Promise<INodeCredentialTestResult> {
-		return testResult(() =>
-			checkPostgresCredential(postgresConnectionFrom(credential.data ?? {})),
-		);
+		return testResult(() => checkPostgresCredential(postgresConnectionFrom(credential.data ?? {})));
 	},
 };
 
