@@ -45,8 +45,18 @@ export interface FrequencyStats {
 }
 
 export interface OccurrenceRecord {
-	/** The occurrence was recorded before (a re-delivery, an HA replica): nothing changed. */
+	/**
+	 * Nothing for this execution to do: the occurrence was handled before, or another execution
+	 * holds its claim (a re-delivery, an HA replica). Counts are unchanged.
+	 */
 	duplicate: boolean;
+	/**
+	 * Recorded before by an execution that never marked it handled, and its claim expired: this
+	 * execution claims it and acts on it as new. Counts are unchanged (it was counted once).
+	 */
+	reclaimed: boolean;
+	/** When this execution's claim on the occurrence ends (ms), or null without a claim. */
+	claimed_until: number | null;
 	/** startsAt is older than the retention: not counted. */
 	expired: boolean;
 	previous_escalation_level: EscalationLevel | null;
@@ -107,6 +117,10 @@ export function uniqueOccurrences(
 export interface KeyWrite {
 	before: KeySnapshot;
 	added: boolean[];
+	/** Per unique occurrence: recorded before, claim expired, re-claimed now (counts unchanged). */
+	reclaimed?: boolean[];
+	/** The lease end of every claim this write took (ms); null without claims. */
+	claimed_until?: number | null;
 	/** Successful outcomes this write turned into failures (a re-fire in the window). */
 	refired?: RefiredOutcome[];
 }
@@ -136,11 +150,13 @@ export function sequenceBatch(
 		const id = `${o.anomaly_key}\u0000${o.occurrence_id}`;
 		const expired = o.at < opts.cutoff;
 		let added = false;
+		let reclaimed = false;
 		if (!expired && !seen.has(id)) {
 			seen.add(id);
 			const index = position.get(o.anomaly_key) ?? 0;
 			position.set(o.anomaly_key, index + 1);
 			added = write.added[index] === true;
+			reclaimed = write.reclaimed?.[index] === true;
 		}
 		if (added) {
 			WINDOWS.forEach((w, i) => {
@@ -155,7 +171,9 @@ export function sequenceBatch(
 			? (write.refired ?? []).filter((r) => r.occurrence_id === o.occurrence_id)
 			: [];
 		return {
-			duplicate: !added && !expired,
+			duplicate: !added && !reclaimed && !expired,
+			reclaimed,
+			claimed_until: added || reclaimed ? (write.claimed_until ?? null) : null,
 			expired,
 			previous_escalation_level: before,
 			escalation_level: frequency.escalation_level,

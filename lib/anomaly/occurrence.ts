@@ -130,3 +130,22 @@ export function classifyItem(json: Record<string, unknown>, itemIndex: number): 
 	}
 	return { kind: 'occurrence', occurrence: { anomaly_key, occurrence_id: id as string, at } };
 }
+
+/**
+ * The occurrence an item names (Mark Handled): its anomaly_key and occurrence_id, or what
+ * Record Occurrence would derive from labels and startsAt.
+ */
+export function occurrenceRefOf(
+	json: Record<string, unknown>,
+	itemIndex: number,
+): { anomaly_key: string; occurrence_id: string } {
+	const id = json.occurrence_id;
+	if (typeof id === 'string' && id !== '' && typeof json.anomaly_key === 'string') {
+		return { anomaly_key: anomalyKeyOf(json, itemIndex), occurrence_id: id };
+	}
+	const c = classifyItem(json, itemIndex);
+	if (c.kind !== 'occurrence') {
+		throw new InvalidInputError(`Item ${itemIndex} is a resolved alert, not an occurrence`, 'status');
+	}
+	return { anomaly_key: c.occurrence.anomaly_key, occurrence_id: c.occurrence.occurrence_id };
+}

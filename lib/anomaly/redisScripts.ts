@@ -6,6 +6,8 @@
 //                                             restart_count, fix_at, fix_description
 //                        outcomes list        repair outcomes as JSON, newest first (capped)
 //                        ids      hash        outcome_id → 1 for the outcomes in the list
+//                        claims   hash        occurrence_id → lease end (ms) while the
+//                                             occurrence is claimed and not yet handled
 
 /** Lua: the snapshot fields, shared by the record and frequency scripts (windows in ARGV[1..4]). */
 const SNAPSHOT = `
@@ -21,11 +23,13 @@ local out = {c1, c24, c7, c30, m[1] or '', m[2] or '', m[3] or '0', m[4] or '0',
 `;
 
 /**
- * Record occurrences of one key. KEYS: occ, meta, outcomes, ids. ARGV: window starts (1h, 24h,
- * 7d, 30d), cutoff, occurrence TTL ms, state TTL ms, verification window ms, then
- * (occurrence_id, startsAt ms) pairs. Returns the snapshot before the writes, then 1/0 per
- * occurrence (new/already recorded), then one JSON per successful outcome that a new
- * occurrence starting within the verification window after it turned into a failure.
+ * Record occurrences of one key. KEYS: occ, meta, outcomes, ids, claims. ARGV: window starts
+ * (1h, 24h, 7d, 30d), cutoff, occurrence TTL ms, state TTL ms, verification window ms, lease end
+ * ms (0: no claims), lease clock ms, then (occurrence_id, startsAt ms) pairs. Returns the
+ * snapshot before the writes, then per occurrence 1 new (claimed), 0 already recorded, 2
+ * re-claimed (recorded before, never handled, its lease over), then one JSON per successful
+ * outcome that a new occurrence starting within the verification window after it turned into a
+ * failure.
  */
 export const RECORD_OCCURRENCES = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
@@ -33,9 +37,20 @@ ${SNAPSHOT}
 local first, last = tonumber(m[1]), tonumber(m[2])
 local any = false
 local new = {}
-for i = 9, #ARGV, 2 do
+local lease, lease_now = tonumber(ARGV[9]), tonumber(ARGV[10])
+for i = 11, #ARGV, 2 do
   local at = tonumber(ARGV[i + 1])
   local added = redis.call('ZADD', occ, 'NX', at, ARGV[i])
+  if added == 1 then
+    if lease > 0 then redis.call('HSET', KEYS[5], ARGV[i], ARGV[9]) end
+  elseif lease > 0 then
+    -- no claim entry: handled (or recorded before claims existed)
+    local held = tonumber(redis.call('HGET', KEYS[5], ARGV[i]))
+    if held and held <= lease_now then
+      redis.call('HSET', KEYS[5], ARGV[i], ARGV[9])
+      added = 2
+    end
+  end
   out[#out + 1] = added
   if added == 1 then
     any = true
@@ -70,6 +85,25 @@ if any then
   redis.call('HSET', meta, 'first_seen', string.format('%.0f', first), 'last_seen', string.format('%.0f', last))
   redis.call('PEXPIRE', occ, ARGV[6])
   for k = 2, 4 do redis.call('PEXPIRE', KEYS[k], ARGV[7]) end
+end
+if lease > 0 and redis.call('EXISTS', KEYS[5]) == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[6]) end
+return out
+`;
+
+/**
+ * End claims of one key. KEYS: claims. ARGV: 'handled' (remove the claim: handled) or 'release'
+ * (lease over now: the next delivery re-claims), then occurrence ids. Returns 1/0 per id
+ * (claimed/not claimed).
+ */
+export const SETTLE_CLAIMS = `
+local out = {}
+for i = 2, #ARGV do
+  local held = redis.call('HEXISTS', KEYS[1], ARGV[i])
+  if held == 1 then
+    if ARGV[1] == 'handled' then redis.call('HDEL', KEYS[1], ARGV[i])
+    else redis.call('HSET', KEYS[1], ARGV[i], '0') end
+  end
+  out[#out + 1] = held
 end
 return out
 `;

@@ -11,8 +11,14 @@ import {
 	type RepairOutcome,
 	type RepairOutcomeInput,
 } from './repairs';
-import { FREQUENCY, MARK_PERMANENT_FIX, RECORD_OCCURRENCES, RECORD_OUTCOMES } from './redisScripts';
-import type { AnomalyStore, PermanentFixMark, RecordOptions } from './store';
+import {
+	FREQUENCY,
+	MARK_PERMANENT_FIX,
+	RECORD_OCCURRENCES,
+	RECORD_OUTCOMES,
+	SETTLE_CLAIMS,
+} from './redisScripts';
+import { claimEnd, type AnomalyStore, type OccurrenceRef, type PermanentFixMark, type RecordOptions } from './store';
 import { DAY_MS, OUTCOME_HISTORY_LIMIT, WINDOWS } from './windows';
 
 export interface RedisAnomalyOptions {
@@ -23,12 +29,14 @@ export interface RedisAnomalyOptions {
 }
 
 type ScriptName =
-	| 'aiopsRecordOccurrences2'
+	| 'aiopsRecordOccurrences3'
+	| 'aiopsSettleClaims1'
 	| 'aiopsFrequency1'
 	| 'aiopsRecordOutcomes1'
 	| 'aiopsMarkFix1';
 const SCRIPTS: Record<ScriptName, { lua: string; keys: number; readOnly?: boolean }> = {
-	aiopsRecordOccurrences2: { lua: RECORD_OCCURRENCES, keys: 4 },
+	aiopsRecordOccurrences3: { lua: RECORD_OCCURRENCES, keys: 5 },
+	aiopsSettleClaims1: { lua: SETTLE_CLAIMS, keys: 1 },
 	aiopsFrequency1: { lua: FREQUENCY, keys: 2, readOnly: true },
 	aiopsRecordOutcomes1: { lua: RECORD_OUTCOMES, keys: 4 },
 	aiopsMarkFix1: { lua: MARK_PERMANENT_FIX, keys: 4 },
@@ -75,6 +83,17 @@ interface OutcomeEntry {
 	r: 0 | 1;
 }
 
+/** Input positions per anomaly_key, in first-seen order: one script call per key. */
+function groupByKey(inputs: { anomaly_key: string }[]): Map<string, number[]> {
+	const byKey = new Map<string, number[]>();
+	inputs.forEach((o, i) => {
+		const list = byKey.get(o.anomaly_key);
+		if (list) list.push(i);
+		else byKey.set(o.anomaly_key, [i]);
+	});
+	return byKey;
+}
+
 export class RedisAnomalyStore implements AnomalyStore {
 	readonly description: string;
 	private readonly prefix: string;
@@ -96,7 +115,7 @@ export class RedisAnomalyStore implements AnomalyStore {
 
 	private keys(anomalyKey: string): string[] {
 		const base = `${this.prefix}anomaly:{${anomalyKey}}:`;
-		return [`${base}occ`, `${base}meta`, `${base}outcomes`, `${base}ids`];
+		return [`${base}occ`, `${base}meta`, `${base}outcomes`, `${base}ids`, `${base}claims`];
 	}
 
 	/**
@@ -130,6 +149,8 @@ export class RedisAnomalyStore implements AnomalyStore {
 	): Promise<Map<string, KeyWrite | Error>> {
 		const keys = [...byKey.keys()];
 		const starts = this.windowStarts(opts.now);
+		const leaseNow = opts.leaseNow ?? Date.now();
+		const claimedUntil = claimEnd({ ...opts, leaseNow });
 		const replies = await this.run(keys.length, (p) => {
 			for (const key of keys) {
 				const args: (string | number)[] = [
@@ -139,9 +160,11 @@ export class RedisAnomalyStore implements AnomalyStore {
 					this.occurrenceTtlMs,
 					this.stateTtlMs,
 					opts.verifyWindowMs ?? 0,
+					claimedUntil ?? 0,
+					leaseNow,
 				];
 				for (const o of byKey.get(key)!) args.push(o.occurrence_id, o.at);
-				p.aiopsRecordOccurrences2(...args);
+				p.aiopsRecordOccurrences3(...args);
 			}
 		});
 		const out = new Map<string, KeyWrite | Error>();
@@ -156,6 +179,10 @@ export class RedisAnomalyStore implements AnomalyStore {
 			out.set(key, {
 				before: parseSnapshot(values),
 				added: values.slice(SNAPSHOT_FIELDS, SNAPSHOT_FIELDS + count).map((v) => Number(v) === 1),
+				reclaimed: values
+					.slice(SNAPSHOT_FIELDS, SNAPSHOT_FIELDS + count)
+					.map((v) => Number(v) === 2),
+				claimed_until: claimedUntil,
 				refired: values.slice(SNAPSHOT_FIELDS + count).map((raw): RefiredOutcome => {
 					const r = JSON.parse(String(raw)) as {
 						a: string;
@@ -191,17 +218,12 @@ export class RedisAnomalyStore implements AnomalyStore {
 	}
 
 	async recordOutcomes(outcomes: RepairOutcomeInput[]): Promise<(boolean | Error)[]> {
-		const byKey = new Map<string, number[]>();
-		outcomes.forEach((o, i) => {
-			const list = byKey.get(o.anomaly_key) ?? [];
-			list.push(i);
-			byKey.set(o.anomaly_key, list);
-		});
+		const byKey = groupByKey(outcomes);
 		const keys = [...byKey.keys()];
 		const replies = await this.run(keys.length, (p) => {
 			for (const key of keys) {
 				const args: (string | number)[] = [
-					...this.keys(key),
+					...this.keys(key).slice(0, 4),
 					OUTCOME_HISTORY_LIMIT,
 					this.stateTtlMs,
 				];
@@ -255,10 +277,32 @@ export class RedisAnomalyStore implements AnomalyStore {
 		);
 	}
 
+	async settleClaims(
+		refs: OccurrenceRef[],
+		how: 'handled' | 'release',
+	): Promise<(boolean | Error)[]> {
+		const byKey = groupByKey(refs);
+		const keys = [...byKey.keys()];
+		const replies = await this.run(keys.length, (p) => {
+			for (const key of keys) {
+				const ids = byKey.get(key)!.map((i) => refs[i].occurrence_id);
+				p.aiopsSettleClaims1(this.keys(key)[4], how, ...ids);
+			}
+		});
+		const out: (boolean | Error)[] = new Array(refs.length);
+		keys.forEach((key, k) => {
+			const reply = replies[k];
+			byKey.get(key)!.forEach((i, j) => {
+				out[i] = reply instanceof Error ? reply : Number((reply as number[])[j]) === 1;
+			});
+		});
+		return out;
+	}
+
 	async markPermanentFix(marks: PermanentFixMark[]): Promise<(number | Error)[]> {
 		const replies = await this.run(marks.length, (p) => {
 			for (const m of marks)
-				p.aiopsMarkFix1(...this.keys(m.anomaly_key), m.at, m.description, this.stateTtlMs);
+				p.aiopsMarkFix1(...this.keys(m.anomaly_key).slice(0, 4), m.at, m.description, this.stateTtlMs);
 		});
 		return replies.map((r) => (r instanceof Error ? r : Number(r)));
 	}

@@ -6,7 +6,7 @@ import type { KeySnapshot, KeyWrite } from './frequency';
 import type { OccurrenceInput } from './occurrence';
 import type { RefiredOutcome, RepairOutcome, RepairOutcomeInput } from './repairs';
 import { ANOMALY_COMPONENT, ANOMALY_MIGRATIONS } from './sqlSchema';
-import type { AnomalyStore, PermanentFixMark, RecordOptions } from './store';
+import { claimEnd, type AnomalyStore, type OccurrenceRef, type PermanentFixMark, type RecordOptions } from './store';
 import { OUTCOME_HISTORY_LIMIT, WINDOWS } from './windows';
 
 export interface SqlAnomalyOptions {
@@ -76,9 +76,11 @@ export class SqlAnomalyStore implements AnomalyStore {
 				ats.push(o.at);
 			}
 		}
+		const leaseNow = opts.leaseNow ?? Date.now();
+		const claimedUntil = claimEnd({ ...opts, leaseNow });
 		const rows = await this.batch(() =>
 			this.sql.query(
-				`select * from "${this.schema}".record_occurrences($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint, $7::bigint)`,
+				`select * from "${this.schema}".record_occurrences($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint, $7::bigint, $8::bigint, $9::bigint)`,
 				[
 					keys,
 					occKeys,
@@ -87,6 +89,8 @@ export class SqlAnomalyStore implements AnomalyStore {
 					WINDOWS.map((w) => opts.now - w.ms),
 					opts.cutoff,
 					opts.verifyWindowMs ?? 0,
+					claimedUntil,
+					leaseNow,
 				],
 			),
 		);
@@ -98,9 +102,12 @@ export class SqlAnomalyStore implements AnomalyStore {
 		for (const row of rows) {
 			const key = String(row.r_key);
 			const added = new Set(row.r_added as string[]);
+			const reclaimed = new Set(row.r_reclaimed as string[]);
 			out.set(key, {
 				before: snapshotFromRow(row),
 				added: byKey.get(key)!.map((o) => added.has(o.occurrence_id)),
+				reclaimed: byKey.get(key)!.map((o) => reclaimed.has(o.occurrence_id)),
+				claimed_until: claimedUntil,
 				refired: ((row.r_refired as string[] | null) ?? []).map((raw): RefiredOutcome => {
 					const r = JSON.parse(raw) as {
 						a: string;
@@ -194,6 +201,28 @@ export class SqlAnomalyStore implements AnomalyStore {
 			});
 		}
 		return out;
+	}
+
+	async settleClaims(
+		refs: OccurrenceRef[],
+		how: 'handled' | 'release',
+	): Promise<(boolean | Error)[]> {
+		const order = [...refs.keys()].sort((a, b) =>
+			refs[a].anomaly_key < refs[b].anomaly_key ? -1 : refs[a].anomaly_key > refs[b].anomaly_key ? 1 : 0,
+		);
+		const rows = await this.batch(() =>
+			this.sql.query(
+				`select r_key, r_id from "${this.schema}".settle_claims($1::text[], $2::text[], $3::bigint)`,
+				[
+					order.map((i) => refs[i].anomaly_key),
+					order.map((i) => refs[i].occurrence_id),
+					how === 'handled' ? null : 0,
+				],
+			),
+		);
+		if (rows instanceof Error) return refs.map(() => rows);
+		const settled = new Set(rows.map((r) => `${String(r.r_key)}\u0000${String(r.r_id)}`));
+		return refs.map((r) => settled.has(`${r.anomaly_key}\u0000${r.occurrence_id}`));
 	}
 
 	async markPermanentFix(marks: PermanentFixMark[]): Promise<(number | Error)[]> {

@@ -22,6 +22,11 @@ export interface OpenOrJoinResult {
 	escalation_changed: boolean;
 	/** An open incident that was resolved as quiet because this one opened. */
 	superseded_incident_id: string | null;
+	/**
+	 * A duplicate re-claimed by Record Anomaly (its first execution died) goes on as its first
+	 * join reported: replayed is true, duplicate false, is_new/aggregated/escalation_changed as then.
+	 */
+	replayed: boolean;
 }
 
 export interface ResolveResult {
@@ -169,14 +174,28 @@ export class SqlIncidentStore {
 				incidents.set(String(r.r_incident_id), incidentFromJson(asJson(r.r_incident)));
 		const out: OpenOrJoinResult[] = new Array(alerts.length);
 		for (const r of rows) {
-			out[Number(r.r_ord) - 1] = {
-				incident: incidents.get(String(r.r_incident_id))!,
-				is_new: r.r_is_new === true,
-				aggregated: r.r_aggregated === true,
-				duplicate: r.r_duplicate === true,
-				escalation_changed: r.r_escalation_changed === true,
-				superseded_incident_id: (r.r_superseded as string | null) ?? null,
-			};
+			const i = Number(r.r_ord) - 1;
+			const incident = incidents.get(String(r.r_incident_id))!;
+			out[i] =
+				r.r_duplicate === true && alerts[i].reclaimed
+					? {
+							incident,
+							is_new: r.r_joined_new === true,
+							aggregated: r.r_joined_new !== true,
+							duplicate: false,
+							escalation_changed: r.r_joined_escalated === true,
+							superseded_incident_id: null,
+							replayed: true,
+						}
+					: {
+							incident,
+							is_new: r.r_is_new === true,
+							aggregated: r.r_aggregated === true,
+							duplicate: r.r_duplicate === true,
+							escalation_changed: r.r_escalation_changed === true,
+							superseded_incident_id: (r.r_superseded as string | null) ?? null,
+							replayed: false,
+						};
 		}
 		return out;
 	}
