@@ -145,7 +145,10 @@ export function occurrenceRefOf(
 	}
 	const c = classifyItem(json, itemIndex);
 	if (c.kind !== 'occurrence') {
-		throw new InvalidInputError(`Item ${itemIndex} is a resolved alert, not an occurrence`, 'status');
+		throw new InvalidInputError(
+			`Item ${itemIndex} is a resolved alert, not an occurrence`,
+			'status',
+		);
 	}
 	return { anomaly_key: c.occurrence.anomaly_key, occurrence_id: c.occurrence.occurrence_id };
 }

@@ -18,7 +18,13 @@ import {
 	RECORD_OUTCOMES,
 	SETTLE_CLAIMS,
 } from './redisScripts';
-import { claimEnd, type AnomalyStore, type OccurrenceRef, type PermanentFixMark, type RecordOptions } from './store';
+import {
+	claimEnd,
+	type AnomalyStore,
+	type OccurrenceRef,
+	type PermanentFixMark,
+	type RecordOptions,
+} from './store';
 import { DAY_MS, OUTCOME_HISTORY_LIMIT, WINDOWS } from './windows';
 
 export interface RedisAnomalyOptions {
@@ -302,7 +308,12 @@ export class RedisAnomalyStore implements AnomalyStore {
 	async markPermanentFix(marks: PermanentFixMark[]): Promise<(number | Error)[]> {
 		const replies = await this.run(marks.length, (p) => {
 			for (const m of marks)
-				p.aiopsMarkFix1(...this.keys(m.anomaly_key).slice(0, 4), m.at, m.description, this.stateTtlMs);
+				p.aiopsMarkFix1(
+					...this.keys(m.anomaly_key).slice(0, 4),
+					m.at,
+					m.description,
+					this.stateTtlMs,
+				);
 		});
 		return replies.map((r) => (r instanceof Error ? r : Number(r)));
 	}

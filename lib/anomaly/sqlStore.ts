@@ -6,7 +6,13 @@ import type { KeySnapshot, KeyWrite } from './frequency';
 import type { OccurrenceInput } from './occurrence';
 import type { RefiredOutcome, RepairOutcome, RepairOutcomeInput } from './repairs';
 import { ANOMALY_COMPONENT, ANOMALY_MIGRATIONS } from './sqlSchema';
-import { claimEnd, type AnomalyStore, type OccurrenceRef, type PermanentFixMark, type RecordOptions } from './store';
+import {
+	claimEnd,
+	type AnomalyStore,
+	type OccurrenceRef,
+	type PermanentFixMark,
+	type RecordOptions,
+} from './store';
 import { OUTCOME_HISTORY_LIMIT, WINDOWS } from './windows';
 
 export interface SqlAnomalyOptions {
@@ -208,7 +214,11 @@ export class SqlAnomalyStore implements AnomalyStore {
 		how: 'handled' | 'release',
 	): Promise<(boolean | Error)[]> {
 		const order = [...refs.keys()].sort((a, b) =>
-			refs[a].anomaly_key < refs[b].anomaly_key ? -1 : refs[a].anomaly_key > refs[b].anomaly_key ? 1 : 0,
+			refs[a].anomaly_key < refs[b].anomaly_key
+				? -1
+				: refs[a].anomaly_key > refs[b].anomaly_key
+					? 1
+					: 0,
 		);
 		const rows = await this.batch(() =>
 			this.sql.query(

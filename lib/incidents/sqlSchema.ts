@@ -181,14 +181,18 @@ function batchOpenOrJoinFunction(s: string, replay: boolean): string {
 							group by x.incident_id
 						) a on a.incident_id = c.id
 						where c.id in (select distinct it.inc from it)
-					)${replay ? REPLAY_RESULT(s) : `
+					)${
+						replay
+							? REPLAY_RESULT(s)
+							: `
 					select w.o, w.inc, case when w.nth = 1 then js.j end,
 						coalesce(w.created, false),
 						w.fresh and not coalesce(w.created, false),
 						not w.fresh,
 						coalesce(w.fresh and not w.created and w.rk > greatest(w.base, coalesce(w.prev, 0)), false),
 						w.superseded
-					from w join js on js.id = w.inc;`}
+					from w join js on js.id = w.inc;`
+					}
 			end
 			$fn$`;
 }

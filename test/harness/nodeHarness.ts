@@ -72,7 +72,13 @@ function versionMatches(values: unknown[], version: number): boolean {
 		if (typeof v === 'number') return v === version;
 		const cnd = (v as { _cnd?: Record<string, number> })._cnd ?? {};
 		return Object.entries(cnd).every(([op, n]) =>
-			op === 'gte' ? version >= n : op === 'lte' ? version <= n : op === 'eq' ? version === n : true,
+			op === 'gte'
+				? version >= n
+				: op === 'lte'
+					? version <= n
+					: op === 'eq'
+						? version === n
+						: true,
 		);
 	});
 }

@@ -165,68 +165,75 @@ describe.each<StoreKind>(['Redis', 'Postgres', 'PGlite'])('claims on %s', (kind)
 	});
 });
 
-describe.each(['Postgres', 'PGlite'] as const)('Aggregate Incident per occurrence on %s', (kind) => {
-	const firing = (o: AlertOutcome): OpenOrJoinResult => {
-		if (!('ok' in o) || o.ok.kind !== 'firing') throw new Error(JSON.stringify(o));
-		return o.ok;
-	};
-	const alert = (id: string, extra: Record<string, unknown> = {}) => ({
-		...item(id),
-		alert_fingerprint: `fp-${id}`,
-		labels: { alertname: 'KubePodCrashLooping' },
-		...extra,
-	});
+describe.each(['Postgres', 'PGlite'] as const)(
+	'Aggregate Incident per occurrence on %s',
+	(kind) => {
+		const firing = (o: AlertOutcome): OpenOrJoinResult => {
+			if (!('ok' in o) || o.ok.kind !== 'firing') throw new Error(JSON.stringify(o));
+			return o.ok;
+		};
+		const alert = (id: string, extra: Record<string, unknown> = {}) => ({
+			...item(id),
+			alert_fingerprint: `fp-${id}`,
+			labels: { alertname: 'KubePodCrashLooping' },
+			...extra,
+		});
 
-	it('joining an occurrence twice never doubles aggregated_count; a re-claimed one replays its first join', async () => {
-		const { store, cleanup } = openIncidentStore(kind);
-		try {
-			const join = async (items: Record<string, unknown>[]) =>
-				(await openOrJoinItems(store, items, { now: NOW, windowMinutes: 10, resolvedItems: 'resolve' })).map(
-					firing,
+		it('joining an occurrence twice never doubles aggregated_count; a re-claimed one replays its first join', async () => {
+			const { store, cleanup } = openIncidentStore(kind);
+			try {
+				const join = async (items: Record<string, unknown>[]) =>
+					(
+						await openOrJoinItems(store, items, {
+							now: NOW,
+							windowMinutes: 10,
+							resolvedItems: 'resolve',
+						})
+					).map(firing);
+				const [a] = await join([alert('a')]);
+				expect(a).toMatchObject({ is_new: true, duplicate: false, replayed: false });
+				const [b] = await join([
+					alert('b', { frequency: { escalation_level: 'REPEAT', count_24h: 3 } }),
+				]);
+				expect(b).toMatchObject({ aggregated: true, escalation_changed: true });
+				// plain re-deliveries: duplicates, nothing added
+				const dups = await join([alert('a'), alert('b')]);
+				expect(dups.map((d) => d.duplicate)).toEqual([true, true]);
+				expect(dups[1].incident.aggregated_count).toBe(2);
+				// Record Anomaly re-claimed them (their executions died after joining): they go on as
+				// their first join reported, still counted once
+				const replays = await join([
+					alert('a', { reclaimed: true }),
+					alert('b', { reclaimed: true }),
+				]);
+				expect(replays[0]).toMatchObject({
+					duplicate: false,
+					replayed: true,
+					is_new: true,
+					aggregated: false,
+					escalation_changed: false,
+				});
+				expect(replays[1]).toMatchObject({
+					duplicate: false,
+					replayed: true,
+					is_new: false,
+					aggregated: true,
+					escalation_changed: true,
+				});
+				expect(replays[0].incident.aggregated_count).toBe(2);
+				// a re-claimed occurrence its first execution never joined is simply new
+				const [c] = await join([alert('c', { reclaimed: true })]);
+				expect(c).toMatchObject({ aggregated: true, replayed: false, duplicate: false });
+				// concurrent joins of one occurrence: counted once
+				const racers = await Promise.all(
+					Array.from({ length: 8 }, () => join([alert('d', { reclaimed: true })])),
 				);
-			const [a] = await join([alert('a')]);
-			expect(a).toMatchObject({ is_new: true, duplicate: false, replayed: false });
-			const [b] = await join([
-				alert('b', { frequency: { escalation_level: 'REPEAT', count_24h: 3 } }),
-			]);
-			expect(b).toMatchObject({ aggregated: true, escalation_changed: true });
-			// plain re-deliveries: duplicates, nothing added
-			const dups = await join([alert('a'), alert('b')]);
-			expect(dups.map((d) => d.duplicate)).toEqual([true, true]);
-			expect(dups[1].incident.aggregated_count).toBe(2);
-			// Record Anomaly re-claimed them (their executions died after joining): they go on as
-			// their first join reported, still counted once
-			const replays = await join([
-				alert('a', { reclaimed: true }),
-				alert('b', { reclaimed: true }),
-			]);
-			expect(replays[0]).toMatchObject({
-				duplicate: false,
-				replayed: true,
-				is_new: true,
-				aggregated: false,
-				escalation_changed: false,
-			});
-			expect(replays[1]).toMatchObject({
-				duplicate: false,
-				replayed: true,
-				is_new: false,
-				aggregated: true,
-				escalation_changed: true,
-			});
-			expect(replays[0].incident.aggregated_count).toBe(2);
-			// a re-claimed occurrence its first execution never joined is simply new
-			const [c] = await join([alert('c', { reclaimed: true })]);
-			expect(c).toMatchObject({ aggregated: true, replayed: false, duplicate: false });
-			// concurrent joins of one occurrence: counted once
-			const racers = await Promise.all(
-				Array.from({ length: 8 }, () => join([alert('d', { reclaimed: true })])),
-			);
-			expect(racers.filter(([r]) => !r.replayed)).toHaveLength(1);
-			const [last] = await join([alert('d')]);
-			expect(last.incident.aggregated_count).toBe(4);
-		} finally {
-			await cleanup();
-		}
-	});
-});
+				expect(racers.filter(([r]) => !r.replayed)).toHaveLength(1);
+				const [last] = await join([alert('d')]);
+				expect(last.incident.aggregated_count).toBe(4);
+			} finally {
+				await cleanup();
+			}
+		});
+	},
+);

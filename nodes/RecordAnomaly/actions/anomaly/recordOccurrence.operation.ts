@@ -21,27 +21,38 @@ import {
 	thresholds,
 } from '../common';
 
-const handledWhen = (version: 'v1' | 'later'): INodeProperties => ({
+const handledWhenChoices: INodeProperties['options'] = [
+	{
+		name: 'When Marked Handled',
+		value: 'marked',
+		description:
+			'Each new occurrence is claimed by this execution until a Mark Handled step at the end of the path; if the execution dies first, the next delivery of it goes on as new once (never counted twice)',
+	},
+	{
+		name: 'When Recorded',
+		value: 'recorded',
+		description:
+			'Recording is handling: a re-delivery is a duplicate even if the execution that recorded it died before acting',
+	},
+];
+
+// Version 1 nodes (workflows made before claims) keep "recorded means handled"; 1.1 claims.
+const handledWhenV1: INodeProperties = {
 	displayName: 'An Occurrence Is Handled',
 	name: 'handledWhen',
 	type: 'options',
-	options: [
-		{
-			name: 'When Marked Handled',
-			value: 'marked',
-			description:
-				'Each new occurrence is claimed by this execution until a Mark Handled step at the end of the path; if the execution dies first, the next delivery of it goes on as new once (never counted twice)',
-		},
-		{
-			name: 'When Recorded',
-			value: 'recorded',
-			description:
-				'Recording is handling: a re-delivery is a duplicate even if the execution that recorded it died before acting',
-		},
-	],
-	default: version === 'v1' ? 'recorded' : 'marked',
-	displayOptions: { show: { '@version': version === 'v1' ? [1] : [{ _cnd: { gte: 1.1 } }] } },
-});
+	options: handledWhenChoices,
+	default: 'recorded',
+	displayOptions: { show: { '@version': [1] } },
+};
+const handledWhenLater: INodeProperties = {
+	displayName: 'An Occurrence Is Handled',
+	name: 'handledWhen',
+	type: 'options',
+	options: handledWhenChoices,
+	default: 'marked',
+	displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -51,8 +62,8 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	handledWhen('v1'),
-	handledWhen('later'),
+	handledWhenV1,
+	handledWhenLater,
 	{
 		displayName: 'Claim Lease (Seconds)',
 		name: 'claimLeaseSeconds',
@@ -112,11 +123,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				thresholds: thresholds.call(this),
 				verifyWindowMinutes,
 				claimLeaseSeconds: claims
-					? (this.getNodeParameter(
-							'claimLeaseSeconds',
-							0,
-							DEFAULT_CLAIM_LEASE_SECONDS,
-						) as number)
+					? (this.getNodeParameter('claimLeaseSeconds', 0, DEFAULT_CLAIM_LEASE_SECONDS) as number)
 					: 0,
 			},
 		);
