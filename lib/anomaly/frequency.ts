@@ -25,6 +25,8 @@ export interface KeySnapshot {
 	permanent_fix_description: string | null;
 	/** An occurrence started after the permanent fix was marked. */
 	recurred_after_fix: boolean;
+	/** Stored values of the key that were unreadable and ignored, each naming its record. */
+	warnings?: string[];
 }
 
 export interface FrequencyStats {
@@ -66,6 +68,8 @@ export interface OccurrenceRecord {
 	frequency: FrequencyStats;
 	/** Successful repair outcomes this occurrence turned into failures ("re-fired"). */
 	refired_outcomes: RefiredOutcome[];
+	/** Unreadable stored values of the key, ignored or repaired (each names its record). */
+	store_warnings: string[];
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -123,6 +127,8 @@ export interface KeyWrite {
 	claimed_until?: number | null;
 	/** Successful outcomes this write turned into failures (a re-fire in the window). */
 	refired?: RefiredOutcome[];
+	/** What the write found unreadable and ignored or repaired, each naming its record. */
+	warnings?: string[];
 }
 
 /**
@@ -180,6 +186,7 @@ export function sequenceBatch(
 			escalation_crossed: escalationRank(frequency.escalation_level) > escalationRank(before),
 			frequency,
 			refired_outcomes: refired,
+			store_warnings: [...(write.before.warnings ?? []), ...(write.warnings ?? [])],
 		};
 	});
 }

@@ -230,6 +230,8 @@ export interface RepairStats {
 	successes: number;
 	success_rate: number;
 	actions: Record<string, ActionStats>;
+	/** Stored outcomes that were unreadable and left out, each named (absent when none). */
+	store_warnings?: string[];
 }
 
 export async function getRepairStats(
@@ -240,14 +242,16 @@ export async function getRepairStats(
 	return keys.map((key) => {
 		const h = histories.get(key)!;
 		if (h instanceof Error) return { error: h };
-		const successes = h.filter((o) => o.success).length;
+		const { outcomes } = h;
+		const successes = outcomes.filter((o) => o.success).length;
 		return {
 			ok: {
 				anomaly_key: key,
-				total: h.length,
+				total: outcomes.length,
 				successes,
-				success_rate: h.length ? successes / h.length : 0,
-				actions: actionStats(h),
+				success_rate: outcomes.length ? successes / outcomes.length : 0,
+				actions: actionStats(outcomes),
+				...(h.warnings.length ? { store_warnings: h.warnings } : {}),
 			},
 		};
 	});
@@ -264,7 +268,12 @@ export async function checkActions(
 		const h = histories.get(r.anomaly_key)!;
 		return h instanceof Error
 			? { error: h }
-			: { ok: checkAction(r.anomaly_key, r.action, h, gate) };
+			: {
+					ok: {
+						...checkAction(r.anomaly_key, r.action, h.outcomes, gate),
+						...(h.warnings.length ? { store_warnings: h.warnings } : {}),
+					},
+				};
 	});
 }
 

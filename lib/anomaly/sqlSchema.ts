@@ -136,7 +136,7 @@ function batchRecordOccurrencesFunction(s: string, claims: boolean): string {
 						select distinct on (r.anomaly_key, r.seq) r.anomaly_key, r.seq, i.occurrence_id as id, i.started_ms as at
 						from "${s}".anomaly_outcomes r
 						join ins i on i.anomaly_key = r.anomaly_key
-							and i.started_ms > r.recorded_ms and i.started_ms <= r.recorded_ms + p_window
+							and i.started_ms > r.recorded_ms and ${claims ? 'i.started_ms::numeric - r.recorded_ms' : 'i.started_ms <= r.recorded_ms + p_window'}${claims ? ' <= p_window' : ''}
 						where r.success and p_window > 0 and r.anomaly_key = any(p_keys)
 						order by r.anomaly_key, r.seq, i.started_ms, i.occurrence_id
 					), flipped as (

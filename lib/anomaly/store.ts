@@ -32,6 +32,12 @@ export interface OccurrenceRef {
 	occurrence_id: string;
 }
 
+/** A key's repair outcomes, newest first, and warnings naming stored entries that were unreadable. */
+export interface OutcomeHistory {
+	outcomes: RepairOutcome[];
+	warnings: string[];
+}
+
 export interface PermanentFixMark {
 	anomaly_key: string;
 	description: string;
@@ -54,8 +60,8 @@ export interface AnomalyStore {
 	snapshots(keys: string[], now: number): Promise<Map<string, KeySnapshot | Error>>;
 	/** Appends outcomes (newest last in input order); per input: true recorded, false duplicate. */
 	recordOutcomes(outcomes: RepairOutcomeInput[]): Promise<(boolean | Error)[]>;
-	/** Each key's retained outcome history, newest first. */
-	outcomeHistory(keys: string[]): Promise<Map<string, RepairOutcome[] | Error>>;
+	/** Each key's retained outcome history, newest first (unreadable entries left out, named). */
+	outcomeHistory(keys: string[]): Promise<Map<string, OutcomeHistory | Error>>;
 	/**
 	 * Ends the claim of each occurrence: `handled` marks it handled (a re-delivery is a
 	 * duplicate from now on); `release` expires its lease at once (the next delivery re-claims

@@ -19,6 +19,8 @@ const SEVERITY_RANKS = `array['none','info','low','warning','medium','error','hi
 // keeps what its first join reported (new incident, escalation rose), and a duplicate's row
 // carries it: a re-claimed occurrence whose first execution died goes on as it would have.
 function batchOpenOrJoinFunction(s: string, replay: boolean): string {
+	// version 3 also rewrites stored times JavaScript cannot read (infinity, BC, past 9999)
+	const time = (column: string) => (replay ? `"${s}".readable_time(${column})` : column);
 	return `create function "${s}".open_or_join(
 				p_keys text[], p_ids text[], p_fps text[], p_starts bigint[],
 				p_severities text[], p_titles text[], p_signatures text[], p_frequencies text[],
@@ -120,9 +122,9 @@ function batchOpenOrJoinFunction(s: string, replay: boolean): string {
 				)
 				update "${s}".incidents c set
 					aggregated_count = c.aggregated_count + g.n,
-					first_alert_at = least(c.first_alert_at, g.first_at),
-					last_alert_at = greatest(c.last_alert_at, g.last_at),
-					last_seen_at = greatest(c.last_seen_at, now_ts),
+					first_alert_at = least(${time('c.first_alert_at')}, g.first_at),
+					last_alert_at = greatest(${time('c.last_alert_at')}, g.last_at),
+					last_seen_at = greatest(${time('c.last_seen_at')}, now_ts),
 					updated_at = now_ts,
 					severity = case when coalesce(array_position(sev_ranks, lower(g.sev)), 0)
 						> coalesce(array_position(sev_ranks, lower(c.severity)), 0) then g.sev else c.severity end,
@@ -142,7 +144,7 @@ function batchOpenOrJoinFunction(s: string, replay: boolean): string {
 				) g
 				where c.id = g.target;
 				-- only re-deliveries for a key: its incident's alerts are still being sent
-				update "${s}".incidents c set last_seen_at = greatest(c.last_seen_at, now_ts), updated_at = now_ts,
+				update "${s}".incidents c set last_seen_at = greatest(${time('c.last_seen_at')}, now_ts), updated_at = now_ts,
 					frequency = coalesce(r.freq, c.frequency)
 				from (
 					select x.cur, (array_agg(u.freq order by u.o desc) filter (where u.freq is not null))[1]::jsonb as freq
@@ -210,6 +212,59 @@ const REPLAY_RESULT = (s: string) => `, res as (
 						io.joined_new, io.joined_escalated
 					from res r
 					left join "${s}".incident_occurrences io on not r.fresh and io.anomaly_key = r.k and io.occurrence_id = r.id;`;
+
+// Repair results on incidents, in input order: totals, restarts, the last 20 attempts (an
+// outcome_id among them is not recorded twice), and the tier rule "≥ 2 restarts". Version 3
+// reads repair_stats through readable_repair_stats: a hand-written or damaged value counts as
+// empty instead of failing every repair result of the batch.
+function recordRepairResultsFunction(s: string, readable: boolean): string {
+	return `${readable ? 'create or replace' : 'create'} function "${s}".record_repair_results(
+				p_ids uuid[], p_actions text[], p_success boolean[], p_outcome_ids text[], p_details text[],
+				p_at text, p_now bigint
+			) returns table (r_ord int, r_found boolean, r_recorded boolean, r_incident jsonb)
+			language plpgsql as $fn$
+			declare
+				g int;
+				cur "${s}".incidents;
+				rs jsonb;
+				entry jsonb;
+				restarts int;
+				now_ts timestamptz := to_timestamp(p_now / 1000.0);
+			begin
+				for g in 1 .. coalesce(array_length(p_ids, 1), 0) loop
+					cur := null;
+					select * into cur from "${s}".incidents c where c.id = p_ids[g] for update;
+					if cur.id is null then
+						return query select g, false, false, null::jsonb;
+						continue;
+					end if;
+					rs := ${readable ? `"${s}".readable_repair_stats(cur.repair_stats)` : 'cur.repair_stats'};
+					if p_outcome_ids[g] is not null and (rs -> 'attempts') @> jsonb_build_array(jsonb_build_object('outcome_id', p_outcome_ids[g])) then
+						return query select g, true, false, "${s}".incident_json(cur);
+						continue;
+					end if;
+					entry := jsonb_build_object('action', p_actions[g], 'success', p_success[g], 'at', p_at,
+						'outcome_id', p_outcome_ids[g], 'details', p_details[g]::jsonb);
+					restarts := (rs ->> 'restarts')::int + case when p_actions[g] ~* 'restart' then 1 else 0 end;
+					update "${s}".incidents c set
+						repair_stats = jsonb_build_object(
+							'total', (rs ->> 'total')::int + 1,
+							'successes', (rs ->> 'successes')::int + case when p_success[g] then 1 else 0 end,
+							'restarts', restarts,
+							'last_action', p_actions[g],
+							'last_success', p_success[g],
+							'last_at', p_at,
+							'attempts', (select jsonb_agg(e order by n) from jsonb_array_elements(jsonb_build_array(entry) || (rs -> 'attempts'))
+								with ordinality as t(e, n) where n <= 20)),
+						recommended_tier = greatest(c.recommended_tier, case when restarts >= 2 then 2 else 1 end),
+						updated_at = now_ts
+						where c.id = cur.id
+						returning * into cur;
+					return query select g, true, true, "${s}".incident_json(cur);
+				end loop;
+			end
+			$fn$`;
+}
 
 export const INCIDENT_MIGRATIONS: Migration[] = [
 	{
@@ -449,54 +504,7 @@ export const INCIDENT_MIGRATIONS: Migration[] = [
 				end loop;
 			end
 			$fn$`,
-			// Repair results on incidents, in input order: totals, restarts, the last 20 attempts
-			// (an outcome_id among them is not recorded twice), and the tier rule "≥ 2 restarts".
-			`create function "${s}".record_repair_results(
-				p_ids uuid[], p_actions text[], p_success boolean[], p_outcome_ids text[], p_details text[],
-				p_at text, p_now bigint
-			) returns table (r_ord int, r_found boolean, r_recorded boolean, r_incident jsonb)
-			language plpgsql as $fn$
-			declare
-				g int;
-				cur "${s}".incidents;
-				rs jsonb;
-				entry jsonb;
-				restarts int;
-				now_ts timestamptz := to_timestamp(p_now / 1000.0);
-			begin
-				for g in 1 .. coalesce(array_length(p_ids, 1), 0) loop
-					cur := null;
-					select * into cur from "${s}".incidents c where c.id = p_ids[g] for update;
-					if cur.id is null then
-						return query select g, false, false, null::jsonb;
-						continue;
-					end if;
-					rs := cur.repair_stats;
-					if p_outcome_ids[g] is not null and (rs -> 'attempts') @> jsonb_build_array(jsonb_build_object('outcome_id', p_outcome_ids[g])) then
-						return query select g, true, false, "${s}".incident_json(cur);
-						continue;
-					end if;
-					entry := jsonb_build_object('action', p_actions[g], 'success', p_success[g], 'at', p_at,
-						'outcome_id', p_outcome_ids[g], 'details', p_details[g]::jsonb);
-					restarts := (rs ->> 'restarts')::int + case when p_actions[g] ~* 'restart' then 1 else 0 end;
-					update "${s}".incidents c set
-						repair_stats = jsonb_build_object(
-							'total', (rs ->> 'total')::int + 1,
-							'successes', (rs ->> 'successes')::int + case when p_success[g] then 1 else 0 end,
-							'restarts', restarts,
-							'last_action', p_actions[g],
-							'last_success', p_success[g],
-							'last_at', p_at,
-							'attempts', (select jsonb_agg(e order by n) from jsonb_array_elements(jsonb_build_array(entry) || (rs -> 'attempts'))
-								with ordinality as t(e, n) where n <= 20)),
-						recommended_tier = greatest(c.recommended_tier, case when restarts >= 2 then 2 else 1 end),
-						updated_at = now_ts
-						where c.id = cur.id
-						returning * into cur;
-					return query select g, true, true, "${s}".incident_json(cur);
-				end loop;
-			end
-			$fn$`,
+			recordRepairResultsFunction(s, false),
 		],
 	},
 	{
@@ -523,7 +531,27 @@ export const INCIDENT_MIGRATIONS: Migration[] = [
 			`alter table "${s}".incident_occurrences add column if not exists joined_new boolean,
 				add column if not exists joined_escalated boolean`,
 			`drop function if exists "${s}".open_or_join(text[], text[], text[], bigint[], text[], text[], text[], text[], text[], int[], bigint, bigint)`,
+			// stored values read defensively (poison never spreads): a time JavaScript cannot read
+			// is null (and rewritten on the next write), a count that is not one is 0
+			`create or replace function "${s}".readable_time(t timestamptz) returns timestamptz
+				language sql immutable as $fn$
+				select case when t >= timestamptz '0001-01-01 00:00:00+00' and t < timestamptz '10000-01-01 00:00:00+00' then t end
+			$fn$`,
+			`create or replace function "${s}".readable_count(j jsonb) returns int language sql immutable as $fn$
+				select case when jsonb_typeof(j) = 'number' and j::text::numeric >= 0 and j::text::numeric < 2147483648
+					then floor(j::text::numeric)::int else 0 end
+			$fn$`,
+			`create or replace function "${s}".readable_repair_stats(j jsonb) returns jsonb language sql immutable as $fn$
+				select jsonb_build_object('total', "${s}".readable_count(j -> 'total'),
+					'successes', "${s}".readable_count(j -> 'successes'),
+					'restarts', "${s}".readable_count(j -> 'restarts'),
+					'last_action', j -> 'last_action', 'last_success', j -> 'last_success', 'last_at', j -> 'last_at',
+					'attempts', case when jsonb_typeof(j -> 'attempts') = 'array' then j -> 'attempts' else '[]'::jsonb end)
+			$fn$`,
 			batchOpenOrJoinFunction(s, true),
+			recordRepairResultsFunction(s, true),
+			`alter function "${s}".record_repair_results(uuid[], text[], boolean[], text[], text[], text, bigint)
+				set plan_cache_mode = force_custom_plan`,
 		],
 	},
 ];

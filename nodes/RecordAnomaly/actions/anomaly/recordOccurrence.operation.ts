@@ -145,6 +145,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			escalation_crossed: r.escalation_crossed,
 			frequency: { ...r.frequency },
 			refired_outcomes: r.refired_outcomes.map((o) => ({ ...o })),
+			...(r.store_warnings.length ? { store_warnings: [...r.store_warnings] } : {}),
 		}),
 		onStoreError.call(this),
 	);
