@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { n8nRuntime } from './n8n-local.mjs';
+import { n8nRuntime, ROOT, signIn } from './n8n-local.mjs';
 
 const home = process.env.AIOPS_N8N_HOME ?? join(homedir(), '.n8n-aiops');
 const base = `http://127.0.0.1:${process.env.N8N_PORT ?? 5678}`;
@@ -119,16 +119,7 @@ try {
 
 say('\n3. What n8n did (from its executions)');
 await sleep(3000);
-const login = await fetch(`${base}/rest/login`, {
-	method: 'POST',
-	headers: { 'content-type': 'application/json' },
-	body: JSON.stringify({
-		emailOrLdapLoginId: secrets.owner.email,
-		password: secrets.owner.password,
-	}),
-});
-if (!login.ok) throw new Error(`cannot sign in to n8n: ${login.status}`);
-const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+const cookie = await signIn(base, secrets.owner);
 const rest = async (path) =>
 	(await (await fetch(`${base}/rest/${path}`, { headers: { cookie } })).json()).data;
 const list = await rest('executions?limit=100');
@@ -159,7 +150,31 @@ for (const i of incidents.values()) {
 	);
 }
 say(`   repairs (${repairs.length}):`);
-for (const r of repairs) say(`   - ${r.status} ${r.action ?? ''}: ${r.reason}`);
+// A dry run records no attempt, so no cooldown or rate limit is in force; say what the Repair
+// node's guardrails (its defaults, as the shipped workflow leaves them) would do with a cluster.
+const guardrails = Object.fromEntries(
+	new (createRequire(import.meta.url)(
+		join(ROOT, 'dist/nodes/RepairAction/RepairAction.node.js'),
+	).RepairAction)().description.properties
+		.find((p) => p.name === 'guardrails')
+		.options.map((o) => [o.name, o.default]),
+);
+const seenTargets = new Map();
+for (const r of repairs) {
+	const target = r.target ? `${r.target.kind} ${r.target.namespace}/${r.target.name}` : '';
+	const key = `${r.action} ${target}`;
+	const n = (seenTargets.get(key) ?? 0) + 1;
+	seenTargets.set(key, n);
+	let guard = '';
+	if (r.would_skip) guard = ` — a real repair now would be refused: ${r.would_skip.reason}`;
+	else if (r.status === 'dry_run')
+		guard =
+			n === 1
+				? ` — with a cluster it would run (no earlier ${r.action} of it)`
+				: ` — with a cluster it would be refused: the cooldown (${guardrails.cooldownMinutes} min) after the first ${r.action}${n > guardrails.maxPerHour ? ` and the rate limit (${guardrails.maxPerHour} an hour)` : ''}`;
+	say(`   - #${n} ${r.status} ${r.action ?? ''} ${target}${guard}`);
+	if (n === 1) say(`       ${r.reason}`);
+}
 say(
 	`   notifications (${messages.length}, rendered for the channel; the inbox stands in for Telegram/Slack/email/LINE):`,
 );

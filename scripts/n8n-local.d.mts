@@ -22,3 +22,8 @@ export declare function importAndPublish(options: {
 	publish?: (workflow: object & { id?: string }) => boolean;
 }): Promise<void>;
 export declare function ownerEnv(owner: { email: string; password: string }): Record<string, string>;
+export declare function cliFailureSummary(output: string, max?: number): string;
+export declare function signIn(
+	baseUrl: string,
+	account: { email: string; password: string },
+): Promise<string>;

@@ -2,21 +2,33 @@
 // (test/e2e/support/n8n.ts): the runtime from scripts/n8n-runtime.sh, the package installed the
 // way n8n's community-package installer does it, workflows imported and published by the CLI.
 import bcrypt from 'bcryptjs';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import { releaseFolder, temporaryFolder } from './temp-folders.mjs';
+
 const run = promisify(execFile);
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Node 24 + n8n 2.41.1 in the cache folder, installed on first use (several minutes). */
+/**
+ * Node 24 + n8n 2.41.1 in the cache folder, installed and checked on first use (several
+ * minutes); the script's progress goes to this process's stderr as it happens.
+ */
 export async function n8nRuntime() {
-	const { stdout } = await run('bash', [join(ROOT, 'scripts/n8n-runtime.sh')], {
-		maxBuffer: 64 << 20,
+	const child = spawn('bash', [join(ROOT, 'scripts/n8n-runtime.sh')], {
+		stdio: ['ignore', 'pipe', 'inherit'],
 	});
+	let stdout = '';
+	child.stdout.on('data', (d) => (stdout += d));
+	const code = await new Promise((resolve, reject) => {
+		child.once('error', reject);
+		child.once('close', resolve);
+	});
+	if (code !== 0)
+		throw new Error(`scripts/n8n-runtime.sh failed (exit ${code}); its messages are above`);
 	const vars = Object.fromEntries(
 		stdout
 			.trim()
@@ -26,9 +38,26 @@ export async function n8nRuntime() {
 	return { node: vars.NODE24_BIN, n8n: vars.N8N_BIN };
 }
 
-/** `npm pack` of the built package into a temporary folder; returns the tarball path. */
+/**
+ * What to show of a failed n8n CLI command: its own lines without stack frames, migration
+ * progress or repeats, the last `max` of them. n8n prints the cause (e.g. "SQLite package has
+ * not been found installed") above the stack traces, which alone say nothing.
+ */
+export function cliFailureSummary(output, max = 8) {
+	const lines = output
+		.split('\n')
+		.map((l) => l.trimEnd())
+		.filter((l) => l.trim() && !/^\s+at /.test(l) && !/^(Starting|Finished) migration /.test(l));
+	const distinct = lines.filter((l, i) => lines.lastIndexOf(l) === i);
+	return distinct.slice(-max).join('\n');
+}
+
+/**
+ * `npm pack` of the built package into a temporary folder (removed on exit, or by
+ * releaseFolder(dirname(tarball))); returns the tarball path.
+ */
 export async function packTarball() {
-	const dir = mkdtempSync(join(tmpdir(), 'aiops-pack-'));
+	const dir = temporaryFolder('aiops-pack-');
 	const { stdout } = await run(
 		'npm',
 		['pack', '--silent', '--ignore-scripts', '--pack-destination', dir],
@@ -64,7 +93,12 @@ export async function installCommunityPackage(userFolder, tarball) {
 	);
 }
 
-/** The environment n8n runs with here: its own folder and ports, no calls home. */
+/**
+ * The environment n8n runs with here: its own folder and ports, nothing that calls n8n's servers
+ * (telemetry, version and "what's new" checks, templates, banners, the vetted community-node
+ * list, license renewal, the MCP server registry's refresh), which are unreachable offline and
+ * fill the log with stack traces.
+ */
 export function n8nEnv({ userFolder, port, brokerPort, host = '127.0.0.1', extra = {} }) {
 	return {
 		PATH: process.env.PATH ?? '',
@@ -78,9 +112,14 @@ export function n8nEnv({ userFolder, port, brokerPort, host = '127.0.0.1', extra
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		...extra,
@@ -98,7 +137,11 @@ export function ownerEnv({ email, password }) {
 	};
 }
 
-/** Imports credentials (plain `data` is encrypted on import) and workflows, publishing each. */
+/**
+ * Imports credentials (plain `data` is encrypted on import) and workflows, publishing each. The
+ * import files (credentials in plain text) are written inside n8n's own user folder, never the
+ * shared temp folder, and removed as soon as n8n has read them.
+ */
 export async function importAndPublish({
 	runtime,
 	env,
@@ -108,11 +151,19 @@ export async function importAndPublish({
 }) {
 	const cli = (args) =>
 		run(runtime.node, [runtime.n8n, ...args], { env, maxBuffer: 64 << 20 }).catch((error) => {
-			// n8n says why on its own output (e.g. "Workflow structure is invalid"), after migrations
-			const said = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().split('\n').slice(-5);
-			throw new Error(`n8n ${args.join(' ')} failed:\n${said.join('\n')}`);
+			const said = cliFailureSummary(`${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+			throw new Error(`n8n ${args.join(' ')} failed:\n${said}`);
 		});
-	const dir = mkdtempSync(join(tmpdir(), 'aiops-import-'));
+	mkdirSync(env.N8N_USER_FOLDER, { recursive: true, mode: 0o700 });
+	const dir = temporaryFolder('aiops-import-', env.N8N_USER_FOLDER);
+	try {
+		await importFiles(cli, dir, credentials, workflows, publish);
+	} finally {
+		releaseFolder(dir);
+	}
+}
+
+async function importFiles(cli, dir, credentials, workflows, publish) {
 	if (credentials.length) {
 		const file = join(dir, 'credentials.json');
 		writeFileSync(file, JSON.stringify(credentials));
@@ -123,5 +174,23 @@ export async function importAndPublish({
 		writeFileSync(file, JSON.stringify(workflow));
 		await cli(['import:workflow', `--input=${file}`]);
 		if (workflow.id && publish(workflow)) await cli(['publish:workflow', `--id=${workflow.id}`]);
+	}
+}
+
+/**
+ * Signs in to n8n's REST API as the given account; returns the session cookie. Right after start
+ * the login route may not be mounted yet (404): it is retried for up to a minute.
+ */
+export async function signIn(baseUrl, { email, password }) {
+	for (let attempt = 0; ; attempt++) {
+		const res = await fetch(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+		});
+		if (res.ok) return (res.headers.get('set-cookie') ?? '').split(';')[0];
+		if (res.status !== 404 || attempt >= 120)
+			throw new Error(`cannot sign in to n8n as ${email}: ${res.status} ${await res.text()}`);
+		await new Promise((r) => setTimeout(r, 500));
 	}
 }

@@ -1,11 +1,11 @@
 // Starts n8n with this package installed as a community package and the shipped workflows
 // imported and published. Data lives in AIOPS_N8N_HOME (default ~/.n8n-aiops); the port is
-// N8N_PORT (default 5678). Ctrl-C stops n8n.
+// N8N_PORT (default 5678). Ctrl-C (SIGINT) or SIGTERM stops n8n and what it started.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import {
 	importAndPublish,
@@ -16,6 +16,7 @@ import {
 	packTarball,
 	ROOT,
 } from './n8n-local.mjs';
+import { releaseFolder } from './temp-folders.mjs';
 
 const userFolder = process.env.AIOPS_N8N_HOME ?? join(homedir(), '.n8n-aiops');
 const port = Number(process.env.N8N_PORT ?? 5678);
@@ -29,7 +30,9 @@ rmSync(join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-aiops'), {
 	recursive: true,
 	force: true,
 });
-await installCommunityPackage(userFolder, await packTarball());
+const tarball = await packTarball();
+await installCommunityPackage(userFolder, tarball);
+releaseFolder(dirname(tarball));
 
 // First start: an owner account and the secrets the shipped workflows use (the Alertmanager
 // receiver token, the onboarding token), generated once and kept in the data folder.
@@ -52,6 +55,11 @@ if (!existsSync(secretsFile)) {
 	);
 }
 const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
+// the status page login (operations-overview), added to data folders made before it existed
+if (!secrets.statusPassword) {
+	secrets.statusPassword = randomBytes(18).toString('base64url');
+	writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+}
 const credentials = [
 	{
 		id: 'aiopsAmReceiver01',
@@ -64,6 +72,18 @@ const credentials = [
 		name: 'Onboarding token',
 		type: 'httpHeaderAuth',
 		data: { name: 'Authorization', value: `Bearer ${secrets.onboardingToken}` },
+	},
+	{
+		id: 'aiopsStatusLogin',
+		name: 'Status page login',
+		type: 'httpBasicAuth',
+		data: { user: 'aiops', password: secrets.statusPassword },
+	},
+	{
+		id: 'aiopsN8nApi0001',
+		name: 'n8n API (this n8n)',
+		type: 'n8nApi',
+		data: { apiKey: secrets.n8nApiKey ?? '', baseUrl: `http://127.0.0.1:${port}/api/v1` },
 	},
 ];
 
@@ -98,6 +118,11 @@ for (const wf of workflows) {
 }
 
 const child = spawn(runtime.node, [runtime.n8n, 'start'], { env, stdio: 'inherit' });
+// n8n stops its task runners itself on SIGINT/SIGTERM; we exit when it has (a closed terminal,
+// SIGHUP, stops it the same way).
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+process.on('SIGHUP', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 const base = `http://${host}:${port}`;
 for (let i = 0; i < 600; i++) {
 	if (child.exitCode !== null) process.exit(child.exitCode);
@@ -113,6 +138,10 @@ for (let i = 0; i < 600; i++) {
 log(
 	`n8n is running: open ${base}/ and sign in as ${secrets.owner.email} / ${secrets.owner.password}`,
 );
+// the operations overview reads n8n's executions through its API: one key, made on first start
+if (!secrets.n8nApiKey)
+	await createOverviewApiKey().catch((e) => log(`no n8n API key: ${e.message}`));
+log(`status page: ${base}/webhook/aiops-status (user aiops, password ${secrets.statusPassword})`);
 log(`secrets (also in ${secretsFile}):`);
 log(`  Alertmanager receiver bearer token: ${secrets.alertmanagerToken}`);
 log(`  onboarding webhook header: Authorization: Bearer ${secrets.onboardingToken}`);
@@ -122,5 +151,51 @@ for (const wf of workflows) {
 		if (node.webhookId && path) log(`  ${wf.name} → ${node.name}: POST ${base}/webhook/${path}`);
 	}
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+log(`data: ${userFolder}`);
+log('stop it with Ctrl-C (stops n8n and everything it started; data stays in the folder above)');
+/** An API key for the overview's n8n nodes, saved in the secrets and the credential. */
+async function createOverviewApiKey() {
+	const call = async (method, path, body, cookie) => {
+		const res = await fetch(`${base}/rest${path}`, {
+			method,
+			headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+			body: JSON.stringify(body),
+		});
+		if (!res.ok) throw new Error(`${method} /rest${path}: ${res.status} ${await res.text()}`);
+		return res;
+	};
+	// right after /healthz the login route may not be mounted yet (404)
+	let login;
+	for (let attempt = 0; !login; attempt++) {
+		login = await call('POST', '/login', {
+			emailOrLdapLoginId: secrets.owner.email,
+			password: secrets.owner.password,
+		}).catch((e) => {
+			if (attempt >= 120 || !/: 404 /.test(e.message)) throw e;
+			return new Promise((r) => setTimeout(() => r(undefined), 500));
+		});
+	}
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	const key = await call(
+		'POST',
+		'/api-keys',
+		{
+			label: 'operations overview',
+			expiresAt: null,
+			scopes: ['workflow:read', 'workflow:list', 'execution:read', 'execution:list'],
+		},
+		cookie,
+	);
+	secrets.n8nApiKey = (await key.json()).data.rawApiKey;
+	writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+	await call(
+		'PATCH',
+		'/credentials/aiopsN8nApi0001',
+		{
+			name: 'n8n API (this n8n)',
+			type: 'n8nApi',
+			data: { apiKey: secrets.n8nApiKey, baseUrl: `http://127.0.0.1:${port}/api/v1` },
+		},
+		cookie,
+	);
+}

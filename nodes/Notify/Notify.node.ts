@@ -71,10 +71,15 @@ export class Notify implements INodeType {
 				},
 			},
 			{
+				// Gated by Sign Webhook Requests alone (itself shown only for the webhook channel), not
+				// by `channels`: n8n's editor takes an options field all of whose values gate a
+				// credential for the node's authentication selector and hides it, with every field
+				// the credentials depend on (Operation, Suppress Repeats). The webhook channel needs
+				// no credential, so `channels` never qualifies (test/node/editorAuthField.test.ts).
 				name: 'aiopsWebhookSigningApi',
 				required: true,
 				testedBy: 'aiopsWebhookSecretTest',
-				displayOptions: { show: { channels: ['webhook'], webhookSign: [true] } },
+				displayOptions: { show: { webhookSign: [true] } },
 			},
 		],
 		// Send and Wait for Approval resumes through these, as n8n's own send-and-wait nodes do:

@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import {
-	closeEmbeddedStores,
-	closePostgresPools,
-	closeRedisClients,
-	sharedMap,
-} from '../../lib/store';
 import { deriveAlertFields } from '../../lib/alerts';
-import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, callWebhook, loadNode, runNode } from '../harness/nodeHarness';
 import { deliveries } from '../support/deliveries';
 import {
 	deletePrefix,
@@ -22,6 +16,9 @@ import {
 	tmpFolder,
 } from '../support/stores';
 import { closedPort } from '../support/net';
+
+const { closeEmbeddedStores, closePostgresPools, closeRedisClients, openEmbeddedFolders } =
+	builtStore();
 
 const node = loadNode('RecordAnomaly');
 const trigger = loadNode('AlertmanagerTrigger');
@@ -152,7 +149,8 @@ describe.each(stores)('Record Anomaly (built node) on %s', (_name, storeParams, 
 	});
 
 	it('fails an item without anomaly_key naming the field and the item, after recording the others', async () => {
-		const now = '2026-11-22T16:00:00.000Z';
+		// the node's own clock (no Reference Time): a startsAt from the run's clock, never expired
+		const now = new Date().toISOString();
 		const items = [
 			{ json: { anomaly_key: 'node-bad-1', occurrence_id: 'x1', startsAt: now } },
 			{ json: { startsAt: now } },
@@ -342,10 +340,8 @@ describe('Record Anomaly (built node): store failures', () => {
 			for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
 				expect(files).toContain(join(__dirname, '../../dist/pglite', f));
 			}
-			// one PGlite per folder for the whole process, in the registry every bundle shares
-			expect([...sharedMap<unknown>('pglite').keys()]).toEqual(
-				expect.arrayContaining([folder.path, other.path]),
-			);
+			// one PGlite per folder for the whole process, opened by the one built lib/
+			expect(openEmbeddedFolders()).toEqual(expect.arrayContaining([folder.path, other.path]));
 		} finally {
 			reads.mockRestore();
 			await closeEmbeddedStores();

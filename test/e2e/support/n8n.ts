@@ -3,9 +3,6 @@
 // `n8n-nodes-aiops.<node>` as in the shipped workflows; credentials and workflows imported and
 // published from the CLI; `n8n start` on free ports; the owner set from the environment.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { freePort } from '../../support/net';
 
@@ -17,6 +14,7 @@ import {
 	ownerEnv,
 	packTarball,
 } from '../../../scripts/n8n-local.mjs';
+import { releaseFolder, temporaryFolder } from '../../../scripts/temp-folders.mjs';
 
 export const OWNER = { email: 'owner@aiops.test', password: 'Owner-passw0rd' };
 
@@ -27,6 +25,8 @@ let tarball: Promise<string> | undefined;
 export interface StartOptions {
 	workflows?: object[];
 	credentials?: object[];
+	/** which workflows to publish (default: all that have an id) */
+	publish?: (workflow: object & { id?: string }) => boolean;
 	/** production webhook paths to wait for (they register asynchronously after start) */
 	webhooks?: string[];
 	env?: Record<string, string>;
@@ -59,8 +59,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	runtime ??= n8nRuntime();
 	tarball ??= packTarball();
 	const [rt, packed] = await Promise.all([runtime, tarball]);
-	const userFolder = mkdtempSync(join(tmpdir(), 'aiops-n8n-'));
-	await installCommunityPackage(userFolder, packed);
+	const userFolder = temporaryFolder('aiops-n8n-');
 	const port = await freePort();
 	const env = n8nEnv({
 		userFolder,
@@ -75,12 +74,19 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			...options.env,
 		},
 	});
-	await importAndPublish({
-		runtime: rt,
-		env,
-		credentials: options.credentials,
-		workflows: options.workflows,
-	});
+	try {
+		await installCommunityPackage(userFolder, packed);
+		await importAndPublish({
+			runtime: rt,
+			env,
+			credentials: options.credentials,
+			workflows: options.workflows,
+			publish: options.publish,
+		});
+	} catch (error) {
+		releaseFolder(userFolder);
+		throw error;
+	}
 
 	let output = '';
 	const child: ChildProcess = spawn(rt.node, [rt.n8n, 'start'], {
@@ -89,6 +95,9 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	});
 	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
+	// never outlive the test process (a test killed by a timeout or a signal included)
+	const killOnExit = () => child.kill('SIGKILL');
+	process.once('exit', killOnExit);
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const logs = () => output;
 	const baseUrl = `http://127.0.0.1:${port}`;
@@ -99,7 +108,8 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			await exited;
 			clearTimeout(killer);
 		}
-		rmSync(userFolder, { recursive: true, force: true });
+		process.removeListener('exit', killOnExit);
+		releaseFolder(userFolder);
 	};
 	try {
 		await waitUntil(
