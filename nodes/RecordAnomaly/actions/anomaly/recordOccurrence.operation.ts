@@ -12,6 +12,7 @@ import {
 	recordOccurrences,
 	type OccurrenceOutcome,
 } from '../../../../lib/anomaly';
+import { writeFrequency } from '../../../../lib/contract';
 import { emitStoreOutcomes, failAll } from '../../../shared/storeOutput';
 import {
 	anomalyStore,
@@ -134,19 +135,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		this,
 		items,
 		outcomes,
-		(r, item) => ({
-			...item.json,
-			duplicate: r.duplicate,
-			reclaimed: r.reclaimed,
-			claimed_until: r.claimed_until === null ? null : new Date(r.claimed_until).toISOString(),
-			expired: r.expired,
-			escalation_level: r.escalation_level,
-			previous_escalation_level: r.previous_escalation_level,
-			escalation_crossed: r.escalation_crossed,
-			frequency: { ...r.frequency },
-			refired_outcomes: r.refired_outcomes.map((o) => ({ ...o })),
-			...(r.store_warnings.length ? { store_warnings: [...r.store_warnings] } : {}),
-		}),
+		(r, item) => writeFrequency(item.json, r) as unknown as IDataObject,
 		onStoreError.call(this),
 	);
 }
