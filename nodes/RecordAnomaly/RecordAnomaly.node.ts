@@ -18,8 +18,7 @@ export class RecordAnomaly implements INodeType {
 		name: 'recordAnomaly',
 		icon: { light: 'file:../../icons/anomaly.svg', dark: 'file:../../icons/anomaly.dark.svg' },
 		group: ['transform'],
-		// 1.1: occurrences are handled when marked (Mark Handled), not when recorded
-		version: [1, 1.1],
+		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Counts how often each problem signature happens (1h/24h/7d/30d, escalation) and what repairs worked',

@@ -74,13 +74,13 @@ describe.each(stores)(
 			extra: { typeVersion?: number } = {},
 		) =>
 			runNode(node, {
-				parameters: { ...storeParams, resource: 'anomaly', ...parameters },
+				parameters: { ...storeParams, resource: 'anomaly', handledWhen: 'marked', ...parameters },
 				items,
 				credentials: credentials as never,
 				...extra,
 			});
 
-		it('claims new occurrences by default; a re-delivery is a duplicate until the claim ends; Mark Handled ends it for good', async () => {
+		it('with When Marked Handled, claims new occurrences; a re-delivery is a duplicate until the claim ends; Mark Handled ends it for good', async () => {
 			const [a, b] = [firing(), firing()];
 			const [first] = await run({ operation: 'recordOccurrence' }, [a, b, resolved]);
 			expect(first.map((o) => o.json.duplicate)).toEqual([false, false, undefined]);
@@ -119,9 +119,9 @@ describe.each(stores)(
 			expect(after[0].json).toMatchObject({ duplicate: true });
 		});
 
-		it('typeVersion 1 keeps "recorded means handled" (no claims) unless asked', async () => {
+		it('by default (workflows made before claims) recording is handling: no claims unless asked', async () => {
 			const a = firing();
-			const [out] = await run({ operation: 'recordOccurrence' }, [a], { typeVersion: 1 });
+			const [out] = await run({ operation: 'recordOccurrence', handledWhen: undefined }, [a]);
 			expect(out[0].json).toMatchObject({ duplicate: false, claimed_until: null });
 			const b = firing();
 			const [claimed] = await run({ operation: 'recordOccurrence', handledWhen: 'marked' }, [b], {

@@ -37,22 +37,14 @@ const handledWhenChoices: INodeProperties['options'] = [
 	},
 ];
 
-// Version 1 nodes (workflows made before claims) keep "recorded means handled"; 1.1 claims.
-const handledWhenV1: INodeProperties = {
+// Default "recorded" (the rule before claims), so existing workflows keep their behaviour; the
+// shipped alert-to-repair sets "marked" and ends its paths with Mark Handled.
+const handledWhen: INodeProperties = {
 	displayName: 'An Occurrence Is Handled',
 	name: 'handledWhen',
 	type: 'options',
 	options: handledWhenChoices,
 	default: 'recorded',
-	displayOptions: { show: { '@version': [1] } },
-};
-const handledWhenLater: INodeProperties = {
-	displayName: 'An Occurrence Is Handled',
-	name: 'handledWhen',
-	type: 'options',
-	options: handledWhenChoices,
-	default: 'marked',
-	displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
 };
 
 const properties: INodeProperties[] = [
@@ -63,8 +55,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	handledWhenV1,
-	handledWhenLater,
+	handledWhen,
 	{
 		displayName: 'Claim Lease (Seconds)',
 		name: 'claimLeaseSeconds',
