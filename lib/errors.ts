@@ -25,6 +25,21 @@ export class StoreUnavailableError extends Error {
 	}
 }
 
+/**
+ * A record in a store cannot be used (an unreadable value, a wrong type): only the items that
+ * read it fail with this; `record` names it.
+ */
+export class StoreRecordError extends Error {
+	constructor(
+		message: string,
+		readonly record: string,
+		readonly cause?: unknown,
+	) {
+		super(message);
+		this.name = 'StoreRecordError';
+	}
+}
+
 /** A remote API (Kubernetes, Prometheus, a chat service) answered with an error or not at all. */
 export class UpstreamError extends Error {
 	constructor(

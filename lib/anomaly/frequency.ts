@@ -25,6 +25,8 @@ export interface KeySnapshot {
 	permanent_fix_description: string | null;
 	/** An occurrence started after the permanent fix was marked. */
 	recurred_after_fix: boolean;
+	/** Stored values of the key that were unreadable and ignored, each naming its record. */
+	warnings?: string[];
 }
 
 export interface FrequencyStats {
@@ -45,8 +47,18 @@ export interface FrequencyStats {
 }
 
 export interface OccurrenceRecord {
-	/** The occurrence was recorded before (a re-delivery, an HA replica): nothing changed. */
+	/**
+	 * Nothing for this execution to do: the occurrence was handled before, or another execution
+	 * holds its claim (a re-delivery, an HA replica). Counts are unchanged.
+	 */
 	duplicate: boolean;
+	/**
+	 * Recorded before by an execution that never marked it handled, and its claim expired: this
+	 * execution claims it and acts on it as new. Counts are unchanged (it was counted once).
+	 */
+	reclaimed: boolean;
+	/** When this execution's claim on the occurrence ends (ms), or null without a claim. */
+	claimed_until: number | null;
 	/** startsAt is older than the retention: not counted. */
 	expired: boolean;
 	previous_escalation_level: EscalationLevel | null;
@@ -56,6 +68,8 @@ export interface OccurrenceRecord {
 	frequency: FrequencyStats;
 	/** Successful repair outcomes this occurrence turned into failures ("re-fired"). */
 	refired_outcomes: RefiredOutcome[];
+	/** Unreadable stored values of the key, ignored or repaired (each names its record). */
+	store_warnings: string[];
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -107,8 +121,14 @@ export function uniqueOccurrences(
 export interface KeyWrite {
 	before: KeySnapshot;
 	added: boolean[];
+	/** Per unique occurrence: recorded before, claim expired, re-claimed now (counts unchanged). */
+	reclaimed?: boolean[];
+	/** The lease end of every claim this write took (ms); null without claims. */
+	claimed_until?: number | null;
 	/** Successful outcomes this write turned into failures (a re-fire in the window). */
 	refired?: RefiredOutcome[];
+	/** What the write found unreadable and ignored or repaired, each naming its record. */
+	warnings?: string[];
 }
 
 /**
@@ -136,11 +156,13 @@ export function sequenceBatch(
 		const id = `${o.anomaly_key}\u0000${o.occurrence_id}`;
 		const expired = o.at < opts.cutoff;
 		let added = false;
+		let reclaimed = false;
 		if (!expired && !seen.has(id)) {
 			seen.add(id);
 			const index = position.get(o.anomaly_key) ?? 0;
 			position.set(o.anomaly_key, index + 1);
 			added = write.added[index] === true;
+			reclaimed = write.reclaimed?.[index] === true;
 		}
 		if (added) {
 			WINDOWS.forEach((w, i) => {
@@ -155,13 +177,16 @@ export function sequenceBatch(
 			? (write.refired ?? []).filter((r) => r.occurrence_id === o.occurrence_id)
 			: [];
 		return {
-			duplicate: !added && !expired,
+			duplicate: !added && !reclaimed && !expired,
+			reclaimed,
+			claimed_until: added || reclaimed ? (write.claimed_until ?? null) : null,
 			expired,
 			previous_escalation_level: before,
 			escalation_level: frequency.escalation_level,
 			escalation_crossed: escalationRank(frequency.escalation_level) > escalationRank(before),
 			frequency,
 			refired_outcomes: refired,
+			store_warnings: [...(write.before.warnings ?? []), ...(write.warnings ?? [])],
 		};
 	});
 }

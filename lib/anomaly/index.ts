@@ -8,3 +8,4 @@ export * from './sqlSchema';
 export * from './sqlStore';
 export * from './store';
 export * from './windows';
+export * from './storedValues';

@@ -14,6 +14,9 @@ export interface OccurrenceInput {
 export type ItemClass = { kind: 'occurrence'; occurrence: OccurrenceInput } | { kind: 'resolved' };
 
 const MAX_KEY_LENGTH = 200;
+/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z in ms */
+const EARLIEST_MS = -62_135_596_800_000;
+const LATEST_MS = 253_402_300_800_000;
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -36,6 +39,13 @@ export function timestampField(value: unknown, field: string, itemIndex: number)
 	if (!Number.isFinite(ms)) {
 		throw new InvalidInputError(
 			`Item ${itemIndex}: ${field} must be an RFC 3339 timestamp, got ${JSON.stringify(value)}`,
+			field,
+		);
+	}
+	// years 1–9999: what RFC 3339 can spell, and what every store and reader can hold
+	if (ms < EARLIEST_MS || ms >= LATEST_MS) {
+		throw new InvalidInputError(
+			`Item ${itemIndex}: ${field} ${JSON.stringify(value)} is outside the years 0001–9999`,
 			field,
 		);
 	}
@@ -129,4 +139,26 @@ export function classifyItem(json: Record<string, unknown>, itemIndex: number): 
 		id = occurrenceId(typeof fp === 'string' && fp ? fp : anomaly_key, String(startsAt));
 	}
 	return { kind: 'occurrence', occurrence: { anomaly_key, occurrence_id: id as string, at } };
+}
+
+/**
+ * The occurrence an item names (Mark Handled): its anomaly_key and occurrence_id, or what
+ * Record Occurrence would derive from labels and startsAt.
+ */
+export function occurrenceRefOf(
+	json: Record<string, unknown>,
+	itemIndex: number,
+): { anomaly_key: string; occurrence_id: string } {
+	const id = json.occurrence_id;
+	if (typeof id === 'string' && id !== '' && typeof json.anomaly_key === 'string') {
+		return { anomaly_key: anomalyKeyOf(json, itemIndex), occurrence_id: id };
+	}
+	const c = classifyItem(json, itemIndex);
+	if (c.kind !== 'occurrence') {
+		throw new InvalidInputError(
+			`Item ${itemIndex} is a resolved alert, not an occurrence`,
+			'status',
+		);
+	}
+	return { anomaly_key: c.occurrence.anomaly_key, occurrence_id: c.occurrence.occurrence_id };
 }

@@ -11,8 +11,22 @@ import {
 	type RepairOutcome,
 	type RepairOutcomeInput,
 } from './repairs';
-import { FREQUENCY, MARK_PERMANENT_FIX, RECORD_OCCURRENCES, RECORD_OUTCOMES } from './redisScripts';
-import type { AnomalyStore, PermanentFixMark, RecordOptions } from './store';
+import {
+	FREQUENCY,
+	MARK_PERMANENT_FIX,
+	RECORD_OCCURRENCES,
+	RECORD_OUTCOMES,
+	SETTLE_CLAIMS,
+} from './redisScripts';
+import { StoredRecord } from './storedValues';
+import {
+	claimEnd,
+	type AnomalyStore,
+	type OccurrenceRef,
+	type OutcomeHistory,
+	type PermanentFixMark,
+	type RecordOptions,
+} from './store';
 import { DAY_MS, OUTCOME_HISTORY_LIMIT, WINDOWS } from './windows';
 
 export interface RedisAnomalyOptions {
@@ -23,15 +37,17 @@ export interface RedisAnomalyOptions {
 }
 
 type ScriptName =
-	| 'aiopsRecordOccurrences2'
+	| 'aiopsRecordOccurrences3'
+	| 'aiopsSettleClaims1'
 	| 'aiopsFrequency1'
-	| 'aiopsRecordOutcomes1'
-	| 'aiopsMarkFix1';
+	| 'aiopsRecordOutcomes2'
+	| 'aiopsMarkFix2';
 const SCRIPTS: Record<ScriptName, { lua: string; keys: number; readOnly?: boolean }> = {
-	aiopsRecordOccurrences2: { lua: RECORD_OCCURRENCES, keys: 4 },
+	aiopsRecordOccurrences3: { lua: RECORD_OCCURRENCES, keys: 5 },
+	aiopsSettleClaims1: { lua: SETTLE_CLAIMS, keys: 1 },
 	aiopsFrequency1: { lua: FREQUENCY, keys: 2, readOnly: true },
-	aiopsRecordOutcomes1: { lua: RECORD_OUTCOMES, keys: 4 },
-	aiopsMarkFix1: { lua: MARK_PERMANENT_FIX, keys: 4 },
+	aiopsRecordOutcomes2: { lua: RECORD_OUTCOMES, keys: 4 },
+	aiopsMarkFix2: { lua: MARK_PERMANENT_FIX, keys: 4 },
 };
 
 type ScriptPipeline = Record<ScriptName, (...args: (string | number)[]) => unknown> & {
@@ -47,19 +63,22 @@ function withScripts(client: Redis): Redis {
 	return client;
 }
 
-function parseSnapshot(reply: (string | number | null)[]): KeySnapshot {
+/** A snapshot reply; `meta` names the hash its fields come from, for warnings. */
+function parseSnapshot(reply: (string | number | null)[], meta: string): KeySnapshot {
 	const num = (v: unknown) => Number(v ?? 0);
-	const ms = (v: unknown) => (v === '' || v === null || v === undefined ? null : Number(v));
-	return {
+	const record = new StoredRecord(`Redis key ${meta}`);
+	const snapshot: KeySnapshot = {
 		counts: [num(reply[0]), num(reply[1]), num(reply[2]), num(reply[3])],
-		first_seen: ms(reply[4]),
-		last_seen: ms(reply[5]),
-		repair_count: num(reply[6]),
-		restart_count: num(reply[7]),
-		permanent_fix_at: ms(reply[8]),
+		first_seen: record.ms(reply[4], 'first_seen'),
+		last_seen: record.ms(reply[5], 'last_seen'),
+		repair_count: record.count(reply[6], 'repair_count'),
+		restart_count: record.count(reply[7], 'restart_count'),
+		permanent_fix_at: record.ms(reply[8], 'fix_at'),
 		permanent_fix_description: reply[9] === '' || reply[9] === null ? null : String(reply[9]),
 		recurred_after_fix: num(reply[10]) === 1,
 	};
+	if (record.warnings.length) snapshot.warnings = record.warnings;
+	return snapshot;
 }
 const SNAPSHOT_FIELDS = 11;
 
@@ -73,6 +92,17 @@ interface OutcomeEntry {
 	t: number;
 	d: unknown;
 	r: 0 | 1;
+}
+
+/** Input positions per anomaly_key, in first-seen order: one script call per key. */
+function groupByKey(inputs: { anomaly_key: string }[]): Map<string, number[]> {
+	const byKey = new Map<string, number[]>();
+	inputs.forEach((o, i) => {
+		const list = byKey.get(o.anomaly_key);
+		if (list) list.push(i);
+		else byKey.set(o.anomaly_key, [i]);
+	});
+	return byKey;
 }
 
 export class RedisAnomalyStore implements AnomalyStore {
@@ -96,7 +126,7 @@ export class RedisAnomalyStore implements AnomalyStore {
 
 	private keys(anomalyKey: string): string[] {
 		const base = `${this.prefix}anomaly:{${anomalyKey}}:`;
-		return [`${base}occ`, `${base}meta`, `${base}outcomes`, `${base}ids`];
+		return [`${base}occ`, `${base}meta`, `${base}outcomes`, `${base}ids`, `${base}claims`];
 	}
 
 	/**
@@ -130,6 +160,8 @@ export class RedisAnomalyStore implements AnomalyStore {
 	): Promise<Map<string, KeyWrite | Error>> {
 		const keys = [...byKey.keys()];
 		const starts = this.windowStarts(opts.now);
+		const leaseNow = opts.leaseNow ?? Date.now();
+		const claimedUntil = claimEnd({ ...opts, leaseNow });
 		const replies = await this.run(keys.length, (p) => {
 			for (const key of keys) {
 				const args: (string | number)[] = [
@@ -139,9 +171,11 @@ export class RedisAnomalyStore implements AnomalyStore {
 					this.occurrenceTtlMs,
 					this.stateTtlMs,
 					opts.verifyWindowMs ?? 0,
+					claimedUntil ?? 0,
+					leaseNow,
 				];
 				for (const o of byKey.get(key)!) args.push(o.occurrence_id, o.at);
-				p.aiopsRecordOccurrences2(...args);
+				p.aiopsRecordOccurrences3(...args);
 			}
 		});
 		const out = new Map<string, KeyWrite | Error>();
@@ -153,25 +187,34 @@ export class RedisAnomalyStore implements AnomalyStore {
 			}
 			const values = reply as (string | number)[];
 			const count = byKey.get(key)!.length;
+			const tail = new StoredRecord(`Redis key ${this.keys(key)[2]}`);
+			const refired: RefiredOutcome[] = [];
+			for (const raw of values.slice(SNAPSHOT_FIELDS + count)) {
+				const r = tail.json(String(raw), 'entry') as Record<string, unknown> | undefined;
+				if (!r) continue;
+				if (typeof r.w === 'string') tail.warnings.push(r.w);
+				else {
+					const at = tail.ms(r.t, 'entry time');
+					const refiredAt = tail.ms(r.f, 'entry re-fire time');
+					if (at === null || refiredAt === null) continue;
+					refired.push({
+						action: String(r.a),
+						outcome_id: typeof r.id === 'string' && r.id ? r.id : null,
+						at: new Date(at).toISOString(),
+						occurrence_id: String(r.o),
+						refired_at: new Date(refiredAt).toISOString(),
+					});
+				}
+			}
 			out.set(key, {
-				before: parseSnapshot(values),
+				before: parseSnapshot(values, this.keys(key)[1]),
+				warnings: tail.warnings,
 				added: values.slice(SNAPSHOT_FIELDS, SNAPSHOT_FIELDS + count).map((v) => Number(v) === 1),
-				refired: values.slice(SNAPSHOT_FIELDS + count).map((raw): RefiredOutcome => {
-					const r = JSON.parse(String(raw)) as {
-						a: string;
-						id: string;
-						t: number;
-						o: string;
-						f: number;
-					};
-					return {
-						action: r.a,
-						outcome_id: r.id || null,
-						at: new Date(r.t).toISOString(),
-						occurrence_id: r.o,
-						refired_at: new Date(r.f).toISOString(),
-					};
-				}),
+				reclaimed: values
+					.slice(SNAPSHOT_FIELDS, SNAPSHOT_FIELDS + count)
+					.map((v) => Number(v) === 2),
+				claimed_until: claimedUntil,
+				refired,
 			});
 		});
 		return out;
@@ -185,23 +228,23 @@ export class RedisAnomalyStore implements AnomalyStore {
 		return new Map(
 			keys.map((key, i) => {
 				const reply = replies[i];
-				return [key, reply instanceof Error ? reply : parseSnapshot(reply as (string | number)[])];
+				return [
+					key,
+					reply instanceof Error
+						? reply
+						: parseSnapshot(reply as (string | number)[], this.keys(key)[1]),
+				];
 			}),
 		);
 	}
 
 	async recordOutcomes(outcomes: RepairOutcomeInput[]): Promise<(boolean | Error)[]> {
-		const byKey = new Map<string, number[]>();
-		outcomes.forEach((o, i) => {
-			const list = byKey.get(o.anomaly_key) ?? [];
-			list.push(i);
-			byKey.set(o.anomaly_key, list);
-		});
+		const byKey = groupByKey(outcomes);
 		const keys = [...byKey.keys()];
 		const replies = await this.run(keys.length, (p) => {
 			for (const key of keys) {
 				const args: (string | number)[] = [
-					...this.keys(key),
+					...this.keys(key).slice(0, 4),
 					OUTCOME_HISTORY_LIMIT,
 					this.stateTtlMs,
 				];
@@ -218,7 +261,7 @@ export class RedisAnomalyStore implements AnomalyStore {
 					};
 					args.push(entry.id, JSON.stringify(entry), restart);
 				}
-				p.aiopsRecordOutcomes1(...args);
+				p.aiopsRecordOutcomes2(...args);
 			}
 		});
 		const out: (boolean | Error)[] = new Array(outcomes.length);
@@ -231,34 +274,73 @@ export class RedisAnomalyStore implements AnomalyStore {
 		return out;
 	}
 
-	async outcomeHistory(keys: string[]): Promise<Map<string, RepairOutcome[] | Error>> {
+	async outcomeHistory(keys: string[]): Promise<Map<string, OutcomeHistory | Error>> {
 		const replies = await this.run(keys.length, (p) => {
 			for (const key of keys) (p as unknown as Redis).lrange(this.keys(key)[2], 0, -1);
 		});
-		return new Map<string, RepairOutcome[] | Error>(
-			keys.map((key, i): [string, RepairOutcome[] | Error] => {
+		return new Map<string, OutcomeHistory | Error>(
+			keys.map((key, i): [string, OutcomeHistory | Error] => {
 				const reply = replies[i];
 				if (reply instanceof Error) return [key, reply];
-				const history = (reply as string[]).map((raw): RepairOutcome => {
-					const e = JSON.parse(raw) as OutcomeEntry;
-					return {
+				const list = this.keys(key)[2];
+				const outcomes: RepairOutcome[] = [];
+				const warnings: string[] = [];
+				(reply as string[]).forEach((raw, index) => {
+					const record = new StoredRecord(`Redis list ${list}[${index}]`);
+					const e = record.json(raw, 'entry') as Partial<OutcomeEntry> | undefined;
+					const at = e && typeof e === 'object' ? record.ms(e.t, 't') : null;
+					if (!e || typeof e !== 'object' || typeof e.a !== 'string' || at === null) {
+						if (!record.warnings.length) record.warn('entry', raw, 'not a repair outcome');
+						warnings.push(...record.warnings);
+						return;
+					}
+					const refired = record.ms(e.f, 'f');
+					outcomes.push({
 						action: e.a,
 						success: e.s === 1,
-						at: new Date(e.t).toISOString(),
-						outcome_id: e.id || null,
+						at: new Date(at).toISOString(),
+						outcome_id: typeof e.id === 'string' && e.id ? e.id : null,
 						details: e.d ?? null,
-						refired_at: e.f ? new Date(e.f).toISOString() : null,
-					};
+						refired_at: refired ? new Date(refired).toISOString() : null,
+					});
+					warnings.push(...record.warnings);
 				});
-				return [key, history];
+				return [key, { outcomes, warnings }];
 			}),
 		);
+	}
+
+	async settleClaims(
+		refs: OccurrenceRef[],
+		how: 'handled' | 'release',
+	): Promise<(boolean | Error)[]> {
+		const byKey = groupByKey(refs);
+		const keys = [...byKey.keys()];
+		const replies = await this.run(keys.length, (p) => {
+			for (const key of keys) {
+				const ids = byKey.get(key)!.map((i) => refs[i].occurrence_id);
+				p.aiopsSettleClaims1(this.keys(key)[4], how, ...ids);
+			}
+		});
+		const out: (boolean | Error)[] = new Array(refs.length);
+		keys.forEach((key, k) => {
+			const reply = replies[k];
+			byKey.get(key)!.forEach((i, j) => {
+				out[i] = reply instanceof Error ? reply : Number((reply as number[])[j]) === 1;
+			});
+		});
+		return out;
 	}
 
 	async markPermanentFix(marks: PermanentFixMark[]): Promise<(number | Error)[]> {
 		const replies = await this.run(marks.length, (p) => {
 			for (const m of marks)
-				p.aiopsMarkFix1(...this.keys(m.anomaly_key), m.at, m.description, this.stateTtlMs);
+				p.aiopsMarkFix2(
+					...this.keys(m.anomaly_key).slice(0, 4),
+					m.at,
+					m.description,
+					this.stateTtlMs,
+				);
 		});
 		return replies.map((r) => (r instanceof Error ? r : Number(r)));
 	}

@@ -101,6 +101,8 @@ export interface ActionCheck {
 	success_rate: number;
 	min_success_rate: number;
 	min_attempts: number;
+	/** Stored outcomes that were unreadable and left out, each named (absent when none). */
+	store_warnings?: string[];
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;

@@ -10,7 +10,7 @@ import {
 	type KeyWrite,
 	type OccurrenceRecord,
 } from './frequency';
-import { anomalyKeyOf, classifyItem, type OccurrenceInput } from './occurrence';
+import { anomalyKeyOf, classifyItem, occurrenceRefOf, type OccurrenceInput } from './occurrence';
 import {
 	actionStats,
 	checkAction,
@@ -21,7 +21,7 @@ import {
 	type RepairOutcomeInput,
 	type SkipGate,
 } from './repairs';
-import type { AnomalyStore } from './store';
+import type { AnomalyStore, OccurrenceRef } from './store';
 import { DAY_MS } from './windows';
 
 export type Outcome<T> = { ok: T } | { error: Error };
@@ -35,6 +35,25 @@ export interface RecordOccurrenceOptions {
 	thresholds: EscalationThresholds;
 	/** Minutes after a successful repair in which a new occurrence makes it a failure; default 30, 0 off. */
 	verifyWindowMinutes?: number;
+	/**
+	 * Seconds a new occurrence stays claimed by this execution until it is marked handled (Mark
+	 * Handled); a re-delivery after that re-claims it once. 0 or absent: recorded means handled.
+	 */
+	claimLeaseSeconds?: number;
+	/** ms since the epoch on this worker's clock, for leases; default Date.now(). */
+	leaseNow?: number;
+}
+
+export const DEFAULT_CLAIM_LEASE_SECONDS = 600;
+
+export function validateClaimLeaseSeconds(seconds: number): number {
+	if (!(Number.isFinite(seconds) && seconds >= 1)) {
+		throw new InvalidInputError(
+			`claim lease must be at least 1 second, got ${seconds}`,
+			'claimLeaseSeconds',
+		);
+	}
+	return seconds;
 }
 
 export function validateVerifyWindowMinutes(minutes: number): number {
@@ -86,10 +105,16 @@ export async function recordOccurrences(
 	const verifyWindowMs =
 		validateVerifyWindowMinutes(options.verifyWindowMinutes ?? DEFAULT_VERIFY_WINDOW_MINUTES) *
 		60_000;
+	const leaseMs =
+		options.claimLeaseSeconds === undefined || options.claimLeaseSeconds === 0
+			? 0
+			: validateClaimLeaseSeconds(options.claimLeaseSeconds) * 1000;
 	const writes = await store.recordOccurrences(uniqueOccurrences(batch, cutoff), {
 		now,
 		cutoff,
 		verifyWindowMs,
+		leaseMs,
+		leaseNow: options.leaseNow,
 	});
 	const ok = new Map<string, KeyWrite>();
 	for (const [key, w] of writes) if (!(w instanceof Error)) ok.set(key, w);
@@ -102,6 +127,53 @@ export async function recordOccurrences(
 			w instanceof Error || !w ? { error: w ?? new Error('no result') } : { ok: records[r++] };
 	});
 	return outcomes;
+}
+
+export type ClaimOutcome = Outcome<{ handled: boolean }> | { resolved: true } | { skipped: true };
+
+/**
+ * Mark Handled: ends this execution's claim on each item's occurrence, so a later delivery is a
+ * duplicate. Resolved items pass (never claimed); items Record Occurrence called duplicates are
+ * skipped — their claim, if any, belongs to another execution. One round trip for the batch.
+ */
+export async function markHandled(
+	store: AnomalyStore,
+	items: Record<string, unknown>[],
+): Promise<ClaimOutcome[]> {
+	const outcomes: ClaimOutcome[] = new Array(items.length);
+	const refs: OccurrenceRef[] = [];
+	const positions: number[] = [];
+	items.forEach((json, i) => {
+		try {
+			if (json.status === 'resolved') outcomes[i] = { resolved: true };
+			else if (json.duplicate === true) outcomes[i] = { skipped: true };
+			else {
+				refs.push(occurrenceRefOf(json, i));
+				positions.push(i);
+			}
+		} catch (error) {
+			outcomes[i] = { error: error as Error };
+		}
+	});
+	if (refs.length === 0) return outcomes;
+	const results = await store.settleClaims(refs, 'handled');
+	positions.forEach((p, j) => {
+		const r = results[j];
+		outcomes[p] = r instanceof Error ? { error: r } : { ok: { handled: true } };
+	});
+	return outcomes;
+}
+
+/**
+ * Ends the lease of occurrences that are claimed but not handled, so their next delivery
+ * re-claims them at once. For recovery, when the executions holding them are known to have
+ * failed. Per input: true when it was claimed (now released), or the error.
+ */
+export async function releaseClaims(
+	store: AnomalyStore,
+	refs: OccurrenceRef[],
+): Promise<(boolean | Error)[]> {
+	return refs.length ? store.settleClaims(refs, 'release') : [];
 }
 
 /** Current frequency of each item's key, nothing recorded. */
@@ -158,6 +230,8 @@ export interface RepairStats {
 	successes: number;
 	success_rate: number;
 	actions: Record<string, ActionStats>;
+	/** Stored outcomes that were unreadable and left out, each named (absent when none). */
+	store_warnings?: string[];
 }
 
 export async function getRepairStats(
@@ -168,14 +242,16 @@ export async function getRepairStats(
 	return keys.map((key) => {
 		const h = histories.get(key)!;
 		if (h instanceof Error) return { error: h };
-		const successes = h.filter((o) => o.success).length;
+		const { outcomes } = h;
+		const successes = outcomes.filter((o) => o.success).length;
 		return {
 			ok: {
 				anomaly_key: key,
-				total: h.length,
+				total: outcomes.length,
 				successes,
-				success_rate: h.length ? successes / h.length : 0,
-				actions: actionStats(h),
+				success_rate: outcomes.length ? successes / outcomes.length : 0,
+				actions: actionStats(outcomes),
+				...(h.warnings.length ? { store_warnings: h.warnings } : {}),
 			},
 		};
 	});
@@ -192,7 +268,12 @@ export async function checkActions(
 		const h = histories.get(r.anomaly_key)!;
 		return h instanceof Error
 			? { error: h }
-			: { ok: checkAction(r.anomaly_key, r.action, h, gate) };
+			: {
+					ok: {
+						...checkAction(r.anomaly_key, r.action, h.outcomes, gate),
+						...(h.warnings.length ? { store_warnings: h.warnings } : {}),
+					},
+				};
 	});
 }
 

@@ -6,8 +6,15 @@ import { isRecord, itemError, type Json } from './fields';
 
 export interface FrequencySection {
 	frequency: FrequencyStats;
-	/** The occurrence was recorded before (a re-delivery, an HA replica): nothing changed. */
+	/**
+	 * Nothing for this execution to do: handled before, or another execution holds its claim (a
+	 * re-delivery, an HA replica). Counts unchanged.
+	 */
 	duplicate: boolean;
+	/** Recorded before, never marked handled, its claim expired: act on it now (counted once). */
+	reclaimed: boolean;
+	/** When this execution's claim ends (ISO), null without one. */
+	claimed_until: string | null;
 	/** startsAt is older than the retention: not counted. */
 	expired: boolean;
 	escalation_level: EscalationLevel | null;
@@ -15,6 +22,8 @@ export interface FrequencySection {
 	/** This occurrence moved the key into a higher escalation level. */
 	escalation_crossed: boolean;
 	refired_outcomes: RefiredOutcome[];
+	/** Unreadable stored values that were ignored or repaired, each naming its record. */
+	store_warnings?: string[];
 }
 
 /** What a store failure leaves instead, when the node is set to continue. */
@@ -29,12 +38,15 @@ export function writeFrequency<T extends Json>(json: T, r: OccurrenceRecord): T 
 	return {
 		...json,
 		duplicate: r.duplicate,
+		reclaimed: r.reclaimed,
+		claimed_until: r.claimed_until === null ? null : new Date(r.claimed_until).toISOString(),
 		expired: r.expired,
 		escalation_level: r.escalation_level,
 		previous_escalation_level: r.previous_escalation_level,
 		escalation_crossed: r.escalation_crossed,
 		frequency: { ...r.frequency },
 		refired_outcomes: r.refired_outcomes.map((o) => ({ ...o })),
+		...(r.store_warnings.length ? { store_warnings: [...r.store_warnings] } : {}),
 	};
 }
 

@@ -10,6 +10,8 @@ export interface IncidentJoin {
 	duplicate: boolean;
 	escalation_changed: boolean;
 	superseded_incident_id: string | null;
+	/** A re-claimed occurrence's first join, replayed (duplicate false, counted once). */
+	replayed?: boolean;
 }
 
 export interface IncidentResolution {

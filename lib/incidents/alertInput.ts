@@ -19,6 +19,8 @@ export interface FiringAlertInput extends OccurrenceInput {
 	frequency: Record<string, unknown> | null;
 	escalation_level: EscalationLevel | null;
 	tier: Tier;
+	/** Record Anomaly re-claimed this occurrence (its first execution never marked it handled). */
+	reclaimed: boolean;
 }
 
 export interface ResolvedAlertInput {
@@ -112,6 +114,7 @@ export function alertInput(json: Record<string, unknown>, itemIndex: number): Al
 			signature,
 			frequency,
 			escalation_level,
+			reclaimed: json.reclaimed === true,
 			tier: recommendedTier({
 				escalation_level,
 				restart_count: Number(frequency?.restart_count ?? 0),

@@ -1,6 +1,7 @@
 // Incidents on SQL (Postgres or the embedded PGlite). Each operation is one statement for the
 // whole batch; the schema is created and migrated on first use.
-import { InvalidInputError } from '../errors';
+import { confinedToKeys, StoredRecord } from '../anomaly';
+import { InvalidInputError, StoreRecordError } from '../errors';
 import { migrate, schemaName, type SqlRow, type SqlStore } from '../store';
 import type { FiringAlertInput, ResolvedAlertInput } from './alertInput';
 import { INCIDENT_MIGRATIONS, INCIDENTS_COMPONENT } from './sqlSchema';
@@ -22,6 +23,11 @@ export interface OpenOrJoinResult {
 	escalation_changed: boolean;
 	/** An open incident that was resolved as quiet because this one opened. */
 	superseded_incident_id: string | null;
+	/**
+	 * A duplicate re-claimed by Record Anomaly (its first execution died) goes on as its first
+	 * join reported: replayed is true, duplicate false, is_new/aggregated/escalation_changed as then.
+	 */
+	replayed: boolean;
 }
 
 export interface ResolveResult {
@@ -80,17 +86,30 @@ const TIME_FIELDS = [
 	'resolved_at',
 ] as const;
 
-/** An incident row (incident_json) with times as ISO 8601 UTC, like every other time we output. */
+/**
+ * An incident row (incident_json) with times as ISO 8601 UTC, like every other time we output. A
+ * stored time JavaScript cannot read (infinity, a year BC or past 9999, written by hand or by an
+ * older version) comes out null, named in `store_warnings`; the next join rewrites it.
+ */
 export function incidentFromJson(raw: unknown): Incident {
 	const row = { ...(raw as Record<string, unknown>) };
-	for (const f of TIME_FIELDS) {
-		if (typeof row[f] === 'string') row[f] = new Date(row[f] as string).toISOString();
-	}
+	const record = new StoredRecord(`incident ${String(row.id)}`);
+	for (const f of TIME_FIELDS) row[f] = record.iso(row[f], f);
 	row.alerts_total = Number(row.alerts_total ?? 0);
 	row.alerts_firing = Number(row.alerts_firing ?? 0);
-	row.aggregated_count = Number(row.aggregated_count);
+	row.aggregated_count = record.count(row.aggregated_count, 'aggregated_count');
 	row.recommended_tier = Number(row.recommended_tier);
+	if (record.warnings.length) row.store_warnings = record.warnings;
 	return row as unknown as Incident;
+}
+
+/** What the items of a key get when its stored incident state cannot be read or written. */
+function unreadableKey(key: string, error: Error): Error {
+	return new StoreRecordError(
+		`The stored incident state of anomaly_key ${key} cannot be used (${error.message}); the other signatures were processed`,
+		key,
+		error,
+	);
 }
 
 function asJson(value: unknown): unknown {
@@ -135,7 +154,7 @@ export class SqlIncidentStore {
 	async openOrJoin(
 		alerts: FiringAlertInput[],
 		opts: { now: number; windowMinutes: number },
-	): Promise<OpenOrJoinResult[]> {
+	): Promise<(OpenOrJoinResult | Error)[]> {
 		if (!(opts.windowMinutes > 0)) {
 			throw new InvalidInputError(
 				`window must be more than 0 minutes, got ${opts.windowMinutes}`,
@@ -143,6 +162,13 @@ export class SqlIncidentStore {
 			);
 		}
 		if (alerts.length === 0) return [];
+		return confinedToKeys(alerts, (subset) => this.openOrJoinBatch(subset, opts), unreadableKey);
+	}
+
+	private async openOrJoinBatch(
+		alerts: FiringAlertInput[],
+		opts: { now: number; windowMinutes: number },
+	): Promise<OpenOrJoinResult[]> {
 		const a = alerts;
 		const rows = await this.query(
 			`select * from ${this.fn('open_or_join')}($1::text[], $2::text[], $3::text[], $4::bigint[],
@@ -169,21 +195,42 @@ export class SqlIncidentStore {
 				incidents.set(String(r.r_incident_id), incidentFromJson(asJson(r.r_incident)));
 		const out: OpenOrJoinResult[] = new Array(alerts.length);
 		for (const r of rows) {
-			out[Number(r.r_ord) - 1] = {
-				incident: incidents.get(String(r.r_incident_id))!,
-				is_new: r.r_is_new === true,
-				aggregated: r.r_aggregated === true,
-				duplicate: r.r_duplicate === true,
-				escalation_changed: r.r_escalation_changed === true,
-				superseded_incident_id: (r.r_superseded as string | null) ?? null,
-			};
+			const i = Number(r.r_ord) - 1;
+			const incident = incidents.get(String(r.r_incident_id))!;
+			out[i] =
+				r.r_duplicate === true && alerts[i].reclaimed
+					? {
+							incident,
+							is_new: r.r_joined_new === true,
+							aggregated: r.r_joined_new !== true,
+							duplicate: false,
+							escalation_changed: r.r_joined_escalated === true,
+							superseded_incident_id: null,
+							replayed: true,
+						}
+					: {
+							incident,
+							is_new: r.r_is_new === true,
+							aggregated: r.r_aggregated === true,
+							duplicate: r.r_duplicate === true,
+							escalation_changed: r.r_escalation_changed === true,
+							superseded_incident_id: (r.r_superseded as string | null) ?? null,
+							replayed: false,
+						};
 		}
 		return out;
 	}
 
 	/** Marks resolved alerts in their key's open incident; results in input order. */
-	async resolveAlerts(alerts: ResolvedAlertInput[], now: number): Promise<ResolveResult[]> {
+	async resolveAlerts(
+		alerts: ResolvedAlertInput[],
+		now: number,
+	): Promise<(ResolveResult | Error)[]> {
 		if (alerts.length === 0) return [];
+		return confinedToKeys(alerts, (subset) => this.resolveBatch(subset, now), unreadableKey);
+	}
+
+	private async resolveBatch(alerts: ResolvedAlertInput[], now: number): Promise<ResolveResult[]> {
 		const { keys, counts, order } = byKeySorted(alerts);
 		const rows = await this.query(
 			`select * from ${this.fn('resolve_alerts')}($1::text[], $2::int[], $3::text[], $4::bigint)`,

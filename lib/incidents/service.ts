@@ -23,13 +23,16 @@ export type AlertOutcome =
 	| { passThrough: true }
 	| { error: Error };
 
-/** Runs a batch call on the inputs that parsed and puts results back in item order. */
+/**
+ * Runs a batch call on the inputs that parsed and puts results back in item order; a result that
+ * is an Error (a stored record of that item's key could not be used) is that item's error.
+ */
 async function batched<I, R>(
 	inputs: (I | Error)[],
-	run: (valid: I[]) => Promise<R[]>,
+	run: (valid: I[]) => Promise<(R | Error)[]>,
 ): Promise<Outcome<R>[]> {
 	const valid = inputs.filter((x): x is I => !(x instanceof Error));
-	let results: R[] | Error;
+	let results: (R | Error)[] | Error;
 	try {
 		results = valid.length ? await run(valid) : [];
 	} catch (error) {
@@ -39,7 +42,8 @@ async function batched<I, R>(
 	return inputs.map((x) => {
 		if (x instanceof Error) return { error: x };
 		if (results instanceof Error) return { error: results };
-		return { ok: results[r++] };
+		const result = results[r++];
+		return result instanceof Error ? { error: result } : { ok: result };
 	});
 }
 

@@ -51,4 +51,6 @@ export interface Incident {
 	acknowledged_by: string | null;
 	resolved_at: string | null;
 	resolution_reason: string | null;
+	/** Stored values of the incident that were unreadable and came out null (absent when none). */
+	store_warnings?: string[];
 }

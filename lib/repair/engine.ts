@@ -160,7 +160,7 @@ async function plan(
 	if (deps.anomaly && req.anomalyKey) {
 		const h = (await deps.anomaly.outcomeHistory([req.anomalyKey])).get(req.anomalyKey);
 		if (h instanceof Error) throw h;
-		history = h ?? [];
+		history = h?.outcomes ?? [];
 	}
 	const rollout =
 		req.target.kind === 'Deployment' && deps.kube && workload

@@ -48,6 +48,8 @@ export interface RunOptions {
 	credentialTypes?: Record<string, ICredentialType>;
 	continueOnFail?: boolean;
 	nodeName?: string;
+	/** the node's typeVersion in the workflow (default: the latest the node declares) */
+	typeVersion?: number;
 	mode?: 'manual' | 'trigger' | 'webhook' | 'internal';
 	executionId?: string;
 	workflowId?: string;
@@ -72,19 +74,39 @@ function getPath(obj: unknown, path: string): unknown {
 	return cur;
 }
 
+/** A `@version` display condition: a list of versions, or `{ _cnd: { gte: n } }` entries. */
+function versionMatches(values: unknown[], version: number): boolean {
+	return values.some((v) => {
+		if (typeof v === 'number') return v === version;
+		const cnd = (v as { _cnd?: Record<string, number> })._cnd ?? {};
+		return Object.entries(cnd).every(([op, n]) =>
+			op === 'gte'
+				? version >= n
+				: op === 'lte'
+					? version <= n
+					: op === 'eq'
+						? version === n
+						: true,
+		);
+	});
+}
+
 function findProperty(
 	properties: INodeProperties[],
 	name: string,
 	parameters: IDataObject,
+	version?: number,
 ): INodeProperties | undefined {
 	const candidates = properties.filter((p) => p.name === name);
-	// n8n picks the property whose displayOptions match the current parameters
+	// n8n picks the property whose displayOptions match the current parameters and node version
 	return (
 		candidates.find((p) => {
 			const show = p.displayOptions?.show ?? {};
 			return Object.entries(show).every(([key, values]) => {
+				if (key === '@version')
+					return version === undefined || versionMatches(values as unknown[], version);
 				if (key.startsWith('@')) return true;
-				const v = parameters[key] ?? findProperty(properties, key, parameters)?.default;
+				const v = parameters[key] ?? findProperty(properties, key, parameters, version)?.default;
 				return (values as unknown[]).includes(v as never);
 			});
 		}) ?? candidates[0]
@@ -195,9 +217,11 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 		id: 'node-under-test',
 		name: opts.nodeName ?? description.defaults.name ?? description.displayName,
 		type: `n8n-nodes-aiops.${description.name}`,
-		typeVersion: Array.isArray(description.version)
-			? description.version[description.version.length - 1]
-			: description.version,
+		typeVersion:
+			opts.typeVersion ??
+			(Array.isArray(description.version)
+				? description.version[description.version.length - 1]
+				: description.version),
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
 		// the credentials the test gives are the ones set on the node, as in a workflow
@@ -225,7 +249,7 @@ function baseContext(nodeType: INodeType, opts: RunOptions, items: INodeExecutio
 		let value = getPath(parameters, name);
 		if (value === undefined) {
 			const top = name.split('.')[0];
-			const prop = findProperty(description.properties, top, parameters);
+			const prop = findProperty(description.properties, top, parameters, node.typeVersion);
 			if (prop && top === name) value = deepCopy(prop.default);
 		}
 		if (value === undefined) {

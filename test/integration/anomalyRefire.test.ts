@@ -8,6 +8,7 @@ import {
 	recordRepairOutcomes,
 	SqlAnomalyStore,
 	type AnomalyStore,
+	type OutcomeHistory,
 } from '../../lib/anomaly';
 import {
 	closeEmbeddedStores,
@@ -139,9 +140,9 @@ describe.each([
 		expect(stats.ok.actions.restart).toMatchObject({ total: 1, successes: 0, failures: 1 });
 		// the details keep their exact JSON
 		const history = await store.outcomeHistory([KEY]);
-		const restart = (
-			history.get(KEY) as { action: string; details: unknown; refired_at?: string | null }[]
-		).find((o) => o.action === 'restart')!;
+		const restart = (history.get(KEY) as OutcomeHistory).outcomes.find(
+			(o) => o.action === 'restart',
+		)!;
 		expect(restart.details).toEqual(details);
 		expect(restart.refired_at).toBe(new Date(T0 + 21 * MIN).toISOString());
 		// a second re-fire changes nothing more

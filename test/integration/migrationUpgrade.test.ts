@@ -55,6 +55,13 @@ it('upgrades anomaly v1 and incidents v1 schemas, keeping their data', async () 
 		},
 	);
 	expect(r).toMatchObject({ ok: { duplicate: false, frequency: { count_1h: 2 } } });
+	// an occurrence recorded before claims existed counts as handled: its re-delivery is a duplicate
+	const [old] = await recordOccurrences(
+		anomalies,
+		[{ anomaly_key: 'k', occurrence_id: 'old', startsAt: new Date(NOW - 1000).toISOString() }],
+		{ now: NOW, retentionDays: 30, thresholds: DEFAULT_THRESHOLDS, claimLeaseSeconds: 60 },
+	);
+	expect(old).toMatchObject({ ok: { duplicate: true, reclaimed: false } });
 
 	const incidents = new SqlIncidentStore(sql, { schema });
 	const out = await openOrJoinItems(
@@ -70,8 +77,10 @@ it('upgrades anomaly v1 and incidents v1 schemas, keeping their data', async () 
 		{ component: 'anomaly', version: 1 },
 		{ component: 'anomaly', version: 2 },
 		{ component: 'anomaly', version: 3 },
+		{ component: 'anomaly', version: 4 },
 		{ component: 'incidents', version: 1 },
 		{ component: 'incidents', version: 2 },
+		{ component: 'incidents', version: 3 },
 	]);
 	const fks = await sql.query(
 		`select conname from pg_constraint where contype = 'f' and connamespace = $1::regnamespace`,

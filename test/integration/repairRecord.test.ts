@@ -5,6 +5,7 @@ import {
 	recordOccurrences,
 	SqlAnomalyStore,
 	type AnomalyStore,
+	type OutcomeHistory,
 } from '../../lib/anomaly';
 import { readAudit } from '../../lib/repair/audit';
 import { runRepair, type RepairDeps } from '../../lib/repair/engine';
@@ -84,11 +85,7 @@ describe.each([
 			{ outcome: true, incident: false, audit: true },
 			{ outcome: false, incident: false, audit: true },
 		]);
-		const history = (await anomaly.outcomeHistory([KEY])).get(KEY) as {
-			action: string;
-			success: boolean;
-			outcome_id: string | null;
-		}[];
+		const history = ((await anomaly.outcomeHistory([KEY])).get(KEY) as OutcomeHistory).outcomes;
 		expect(history).toMatchObject([
 			{ action: 'raise_memory', success: true, outcome_id: results[0].attempt_id },
 		]);
@@ -136,7 +133,7 @@ describe.each([
 		expect('ok' in rec && rec.ok.refired_outcomes).toMatchObject([
 			{ action: 'raise_memory', outcome_id: results[0].attempt_id },
 		]);
-		const after = (await anomaly.outcomeHistory([KEY])).get(KEY) as { success: boolean }[];
+		const after = ((await anomaly.outcomeHistory([KEY])).get(KEY) as OutcomeHistory).outcomes;
 		expect(after[0].success).toBe(false);
 	});
 });

@@ -177,6 +177,9 @@ describe('sections', () => {
 			recurred_after_fix: false,
 		},
 		refired_outcomes: [],
+		reclaimed: false,
+		claimed_until: null,
+		store_warnings: [],
 	};
 
 	it('frequency: the writer keeps the previous shape (top-level verdict + frequency), the reader reads it back', () => {

@@ -9,6 +9,7 @@ const operations: OperationTable = {
 		recordOccurrence: anomaly.recordOccurrence,
 		getFrequency: anomaly.getFrequency,
 		markPermanentFix: anomaly.markPermanentFix,
+		markHandled: anomaly.markHandled,
 	},
 	repair: {
 		recordOutcome: repair.recordOutcome,

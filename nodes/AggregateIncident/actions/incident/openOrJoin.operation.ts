@@ -82,6 +82,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 						duplicate: r.duplicate,
 						escalation_changed: r.escalation_changed,
 						superseded_incident_id: r.superseded_incident_id,
+						replayed: r.replayed,
 					}
 				: { alert_found: r.alert_found, resolved_now: r.resolved_now };
 		return { json: { ...items[i].json, incident: incidentJson(r.incident), ...extra } };

@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as getFrequency from './getFrequency.operation';
+import * as markHandled from './markHandled.operation';
 import * as markPermanentFix from './markPermanentFix.operation';
 import * as recordOccurrence from './recordOccurrence.operation';
 
-export { getFrequency, markPermanentFix, recordOccurrence };
+export { getFrequency, markHandled, markPermanentFix, recordOccurrence };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,13 @@ export const description: INodeProperties[] = [
 				value: 'getFrequency',
 				description: 'Read the counts and escalation of a signature without recording anything',
 				action: 'Get the frequency of an anomaly',
+			},
+			{
+				name: 'Mark Handled',
+				value: 'markHandled',
+				description:
+					'End of the path: the occurrences of these items are handled, a re-delivery is a duplicate from now on',
+				action: 'Mark occurrences handled',
 			},
 			{
 				name: 'Mark Permanent Fix',
@@ -39,4 +47,5 @@ export const description: INodeProperties[] = [
 	...recordOccurrence.description,
 	...getFrequency.description,
 	...markPermanentFix.description,
+	...markHandled.description,
 ];

@@ -7,10 +7,12 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
+	DEFAULT_CLAIM_LEASE_SECONDS,
 	derivedAlertFields,
 	recordOccurrences,
 	type OccurrenceOutcome,
 } from '../../../../lib/anomaly';
+import { writeFrequency } from '../../../../lib/contract';
 import { emitStoreOutcomes, failAll } from '../../../shared/storeOutput';
 import {
 	anomalyStore,
@@ -20,13 +22,49 @@ import {
 	thresholds,
 } from '../common';
 
+const handledWhenChoices: INodeProperties['options'] = [
+	{
+		name: 'When Marked Handled',
+		value: 'marked',
+		description:
+			'Each new occurrence is claimed by this execution until a Mark Handled step at the end of the path; if the execution dies first, the next delivery of it goes on as new once (never counted twice)',
+	},
+	{
+		name: 'When Recorded',
+		value: 'recorded',
+		description:
+			'Recording is handling: a re-delivery is a duplicate even if the execution that recorded it died before acting',
+	},
+];
+
+// Default "recorded" (the rule before claims), so existing workflows keep their behaviour; the
+// shipped alert-to-repair sets "marked" and ends its paths with Mark Handled.
+const handledWhen: INodeProperties = {
+	displayName: 'An Occurrence Is Handled',
+	name: 'handledWhen',
+	type: 'options',
+	options: handledWhenChoices,
+	default: 'recorded',
+};
+
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Records each firing item (from the Alertmanager Trigger) once per occurrence; re-deliveries and HA replicas are duplicates, resolved items pass through uncounted',
+			'Records each firing item (from the Alertmanager Trigger) once per occurrence; re-deliveries and HA replicas are duplicates, resolved items pass through uncounted. End each path with Mark Handled.',
 		name: 'notice',
 		type: 'notice',
 		default: '',
+	},
+	handledWhen,
+	{
+		displayName: 'Claim Lease (Seconds)',
+		name: 'claimLeaseSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_CLAIM_LEASE_SECONDS,
+		description:
+			'How long an execution holds a new occurrence before a re-delivery may take it over (when the execution died without marking it handled). Longer than the slowest path, repair verification included.',
+		displayOptions: { show: { handledWhen: ['marked'] } },
 	},
 	...thresholdProperties,
 	{
@@ -66,6 +104,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		const retentionDays = this.getNodeParameter('retentionDays', 0) as number;
 		const verifyWindowMinutes = this.getNodeParameter('verifyWindowMinutes', 0, 30) as number;
+		const claims = this.getNodeParameter('handledWhen', 0, 'recorded') === 'marked';
 		const store = await anomalyStore.call(this, retentionDays);
 		outcomes = await recordOccurrences(
 			store,
@@ -75,6 +114,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				retentionDays,
 				thresholds: thresholds.call(this),
 				verifyWindowMinutes,
+				claimLeaseSeconds: claims
+					? (this.getNodeParameter('claimLeaseSeconds', 0, DEFAULT_CLAIM_LEASE_SECONDS) as number)
+					: 0,
 			},
 		);
 	} catch (error) {
@@ -84,16 +126,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		this,
 		items,
 		outcomes,
-		(r, item) => ({
-			...item.json,
-			duplicate: r.duplicate,
-			expired: r.expired,
-			escalation_level: r.escalation_level,
-			previous_escalation_level: r.previous_escalation_level,
-			escalation_crossed: r.escalation_crossed,
-			frequency: { ...r.frequency },
-			refired_outcomes: r.refired_outcomes.map((o) => ({ ...o })),
-		}),
+		(r, item) => writeFrequency(item.json, r) as unknown as IDataObject,
 		onStoreError.call(this),
 	);
 }
