@@ -172,7 +172,7 @@ for (const r of repairs) {
 		guard =
 			n === 1
 				? ` — with a cluster it would run (no earlier ${r.action} of it)`
-				: ` — with a cluster it would be refused: the cooldown (${guardrails.cooldownMinutes} min) after the first ${r.action}${n > guardrails.maxPerHour ? ` and the rate limit (${guardrails.maxPerHour} an hour)` : ''}`;
+				: ` — with a cluster it would be refused: within the cooldown (${guardrails.cooldownMinutes} min) of #1 (the rate limit, ${guardrails.maxPerHour} an hour, counts only repairs that ran)`;
 	say(`   - #${n} ${r.status} ${r.action ?? ''} ${target}${guard}`);
 	if (n === 1) say(`       ${r.reason}`);
 }
