@@ -114,3 +114,40 @@ export function score(truth: string[], parsed: string[]): Score {
 		truth: truthSize.size,
 	};
 }
+
+/** One configuration's group accuracy on each dataset. */
+export interface ConfigScores {
+	name: string;
+	ga: number[];
+}
+
+export interface LeaveOneOutFold {
+	/** the dataset held out */
+	heldOut: number;
+	/** the configuration chosen on the others */
+	chosen: string;
+	ga: number;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+
+/**
+ * Leave-one-system-out: for each dataset, the configuration with the best mean GA on the other
+ * datasets (ties: the earlier one, so list the default first) is scored on the one held out.
+ */
+export function leaveOneOut(configs: ConfigScores[], datasets: number): LeaveOneOutFold[] {
+	const folds: LeaveOneOutFold[] = [];
+	for (let held = 0; held < datasets; held++) {
+		let best = configs[0];
+		let bestScore = -1;
+		for (const c of configs) {
+			const s = mean(c.ga.filter((_, i) => i !== held));
+			if (s > bestScore + 1e-12) {
+				best = c;
+				bestScore = s;
+			}
+		}
+		folds.push({ heldOut: held, chosen: best.name, ga: best.ga[held] });
+	}
+	return folds;
+}

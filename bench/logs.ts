@@ -1,19 +1,21 @@
-// npm run bench:logs -- --data <dir> [--out <dir>] [--replay 50]
+// npm run bench:logs -- --data <dir> [--out <dir>] [--replay 50] [--no-loo]
 //
 // Feeds the Content column of every Loghub-2k-shaped dataset under <dir> (<D>/<D>_2k.log_structured.csv),
 // line by line in file order, through lib/logs' miner with its ONE default configuration, and
 // prints group accuracy, pair F1, templates found vs true and lines/s beside the published
-// Drain and Brain figures. With --out it writes <D>_parsed.csv (LineId,EventId,EventTemplate).
+// Drain and Brain figures, then leave-one-system-out (each system scored with the configuration
+// best on the others; --no-loo skips it). With --out it writes <D>_parsed.csv (LineId,EventId,EventTemplate).
 // Then throughput: HDFS (or the first dataset) replayed --replay times through one miner, next
 // to baselines run in the same process (whitespace split only; masking only), and memory per
 // template.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Masker } from '../lib/logs/mask';
-import { TemplateMiner } from '../lib/logs/miner';
-import type { Dataset } from './loghub';
-import { csvField, loadDatasets, score } from './loghub';
+import { Masker, MASK_NAMES } from '../lib/logs/mask';
+import type { MinerOptions } from '../lib/logs/miner';
+import { DEFAULT_MINER_OPTIONS, TemplateMiner } from '../lib/logs/miner';
+import type { ConfigScores, Dataset } from './loghub';
+import { csvField, leaveOneOut, loadDatasets, score } from './loghub';
 
 // Published figures (shared/benchmarks/loghub-2k/README.md): Drain and Brain tuned per dataset
 // by the logparser benchmark; "Drain, one config" measured there with one configuration.
@@ -30,7 +32,7 @@ const REFERENCE: Record<string, { drain: number; drainOne: number; brain: number
 	OpenStack: { drain: 0.7325, drainOne: 0.2985, brain: 1.0 },
 };
 
-function args(): { data: string; out?: string; replay: number } {
+function args(): { data: string; out?: string; replay: number; loo: boolean } {
 	const argv = process.argv.slice(2).filter((a) => a !== '--');
 	const get = (name: string) => {
 		const i = argv.indexOf(name);
@@ -41,7 +43,12 @@ function args(): { data: string; out?: string; replay: number } {
 		process.stderr.write('usage: npm run bench:logs -- --data <dir> [--out <dir>] [--replay 50]\n');
 		process.exit(2);
 	}
-	return { data, out: get('--out'), replay: Number(get('--replay') ?? 50) };
+	return {
+		data,
+		out: get('--out'),
+		replay: Number(get('--replay') ?? 50),
+		loo: !argv.includes('--no-loo'),
+	};
 }
 
 const fmt = (x: number | undefined, digits = 4) => (x === undefined ? '–' : x.toFixed(digits));
@@ -155,6 +162,43 @@ function throughput(datasets: Dataset[], replay: number): void {
 	print(
 		`  templates: ${miner.templates().length}, clusters: ${miner.size}  (checksum ${sink % 997})`,
 	);
+	// the same messages as pods write them: a JSON line (zap-like) and a logfmt line each, against
+	const asJson = lines.map((l, i) =>
+		JSON.stringify({
+			level: 'info',
+			ts: 1733605200 + i / 1000,
+			caller: 'dfs/DataNode.go:212',
+			msg: l,
+			pod: 'datanode-0',
+		}),
+	);
+	const asLogfmt = lines.map(
+		(l, i) =>
+			`ts=${1733605200 + i / 1000} level=info caller=dfs/DataNode.go:212 msg=${JSON.stringify(l)} pod=datanode-0`,
+	);
+	const perLine = (input: string[]) => {
+		const m = new TemplateMiner();
+		let t = 0;
+		const cost = timed(() => {
+			for (let r = 0; r < replay; r++) for (const l of input) sink += m.learn(l, t++).params.length;
+		});
+		return { cost, templates: m.templates().length };
+	};
+	// a plain line that says as much (time, level, caller, message, pod)
+	const asPlain = lines.map(
+		(l, i) =>
+			`${new Date(1733605200000 + i).toISOString()} INFO dfs/DataNode.go:212 ${l} pod=datanode-0`,
+	);
+	const plain = perLine(asPlain);
+	for (const [name, input] of [
+		['JSON lines', asJson],
+		['logfmt lines', asLogfmt],
+	] as const) {
+		const r = perLine(input);
+		print(
+			`  ${pad(`${name}:`, 32)} ${rate(r.cost)}; ${(r.cost.cpu / plain.cost.cpu).toFixed(2)} × the CPU of plain lines that say as much (${rate(plain.cost)}), ${r.templates} templates (plain ${plain.templates})`,
+		);
+	}
 }
 
 function memory(datasets: Dataset[]): void {
@@ -177,12 +221,88 @@ function memory(datasets: Dataset[]): void {
 	);
 }
 
-const { data, out, replay } = args();
+/**
+ * What leave-one-system-out may choose from on the nine: the thresholds, and each built-in
+ * mask switched off (so a mask that only one system needs is dropped when that system is the
+ * one held out). The default configuration comes first and wins ties.
+ */
+function candidates(): { name: string; options: Partial<MinerOptions> }[] {
+	const out: { name: string; options: Partial<MinerOptions> }[] = [
+		{ name: 'default', options: {} },
+	];
+	for (const similarityThreshold of [0.4, 0.5, 0.6, 0.7]) {
+		for (const siblingThreshold of [2, 3, 4, 5]) {
+			for (const depth of [3, 4, 5]) {
+				const o = { similarityThreshold, siblingThreshold, depth };
+				if (
+					similarityThreshold === DEFAULT_MINER_OPTIONS.similarityThreshold &&
+					siblingThreshold === DEFAULT_MINER_OPTIONS.siblingThreshold &&
+					depth === DEFAULT_MINER_OPTIONS.depth
+				)
+					continue;
+				out.push({
+					name: `st=${similarityThreshold} sib=${siblingThreshold} depth=${depth}`,
+					options: o,
+				});
+			}
+		}
+	}
+	for (const m of MASK_NAMES) {
+		out.push({ name: `no ${m} mask`, options: { masks: MASK_NAMES.filter((x) => x !== m) } });
+	}
+	return out;
+}
+
+function groupAccuracies(datasets: Dataset[], options: Partial<MinerOptions>): number[] {
+	return datasets.map((d) => {
+		const miner = new TemplateMiner(options);
+		const ids = d.contents.map((line, i) => miner.learn(line, i).id);
+		return score(
+			d.eventIds,
+			ids.map((id) => miner.resolve(id)!),
+		).groupAccuracy;
+	});
+}
+
+function leaveOneSystemOut(datasets: Dataset[]): void {
+	const configs: ConfigScores[] = candidates().map((c) => ({
+		name: c.name,
+		ga: groupAccuracies(datasets, c.options),
+	}));
+	const folds = leaveOneOut(configs, datasets.length);
+	const all = configs[0].ga;
+	print();
+	print(
+		`leave-one-system-out: for each system, the configuration (of ${configs.length}: thresholds, each mask off) best on the other ${datasets.length - 1} scores it`,
+	);
+	print(`${pad('dataset', 10)} ${lpad('all-in', 7)} ${lpad('LOSO', 7)}   chosen on the others`);
+	folds.forEach((f) => {
+		print(
+			`${pad(datasets[f.heldOut].name, 10)} ${lpad(fmt(all[f.heldOut]), 7)} ${lpad(fmt(f.ga), 7)}   ${f.chosen}`,
+		);
+	});
+	const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+	print(
+		`${pad('average', 10)} ${lpad(fmt(avg(all)), 7)} ${lpad(fmt(avg(folds.map((f) => f.ga))), 7)}   (all-in: the one default configuration)`,
+	);
+	// what each mask is worth, system by system: a mask that only one system needs shows here
+	print();
+	print('each mask switched off (GA change per system, default configuration otherwise):');
+	print(`${pad('', 16)} ${datasets.map((d) => lpad(d.name.slice(0, 7), 7)).join(' ')}`);
+	for (const c of configs.filter((x) => x.name.startsWith('no '))) {
+		print(
+			`${pad(c.name.slice(3), 16)} ${c.ga.map((g, i) => lpad((g - all[i]).toFixed(3).replace(/^-?0\.000$/, '.'), 7)).join(' ')}`,
+		);
+	}
+}
+
+const { data, out, replay, loo } = args();
 const datasets = loadDatasets(data);
 if (datasets.length === 0) {
 	process.stderr.write(`no <D>/<D>_2k.log_structured.csv under ${data}\n`);
 	process.exit(1);
 }
 accuracy(datasets, out);
+if (loo) leaveOneSystemOut(datasets);
 throughput(datasets, replay);
 memory(datasets);

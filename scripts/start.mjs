@@ -55,6 +55,11 @@ if (!existsSync(secretsFile)) {
 	);
 }
 const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
+// the status page login (operations-overview), added to data folders made before it existed
+if (!secrets.statusPassword) {
+	secrets.statusPassword = randomBytes(18).toString('base64url');
+	writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+}
 const credentials = [
 	{
 		id: 'aiopsAmReceiver01',
@@ -67,6 +72,18 @@ const credentials = [
 		name: 'Onboarding token',
 		type: 'httpHeaderAuth',
 		data: { name: 'Authorization', value: `Bearer ${secrets.onboardingToken}` },
+	},
+	{
+		id: 'aiopsStatusLogin',
+		name: 'Status page login',
+		type: 'httpBasicAuth',
+		data: { user: 'aiops', password: secrets.statusPassword },
+	},
+	{
+		id: 'aiopsN8nApi0001',
+		name: 'n8n API (this n8n)',
+		type: 'n8nApi',
+		data: { apiKey: secrets.n8nApiKey ?? '', baseUrl: `http://127.0.0.1:${port}/api/v1` },
 	},
 ];
 
@@ -131,6 +148,10 @@ for (let i = 0; i < 600; i++) {
 log(
 	`n8n is running: open ${base}/ and sign in as ${secrets.owner.email} / ${secrets.owner.password}`,
 );
+// the operations overview reads n8n's executions through its API: one key, made on first start
+if (!secrets.n8nApiKey)
+	await createOverviewApiKey().catch((e) => log(`no n8n API key: ${e.message}`));
+log(`status page: ${base}/webhook/aiops-status (user aiops, password ${secrets.statusPassword})`);
 log(`secrets (also in ${secretsFile}):`);
 log(`  Alertmanager receiver bearer token: ${secrets.alertmanagerToken}`);
 log(`  onboarding webhook header: Authorization: Bearer ${secrets.onboardingToken}`);
@@ -142,3 +163,49 @@ for (const wf of workflows) {
 }
 log(`data: ${userFolder}`);
 log('stop it with Ctrl-C (stops n8n and everything it started; data stays in the folder above)');
+/** An API key for the overview's n8n nodes, saved in the secrets and the credential. */
+async function createOverviewApiKey() {
+	const call = async (method, path, body, cookie) => {
+		const res = await fetch(`${base}/rest${path}`, {
+			method,
+			headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+			body: JSON.stringify(body),
+		});
+		if (!res.ok) throw new Error(`${method} /rest${path}: ${res.status} ${await res.text()}`);
+		return res;
+	};
+	// right after /healthz the login route may not be mounted yet (404)
+	let login;
+	for (let attempt = 0; !login; attempt++) {
+		login = await call('POST', '/login', {
+			emailOrLdapLoginId: secrets.owner.email,
+			password: secrets.owner.password,
+		}).catch((e) => {
+			if (attempt >= 120 || !/: 404 /.test(e.message)) throw e;
+			return new Promise((r) => setTimeout(() => r(undefined), 500));
+		});
+	}
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	const key = await call(
+		'POST',
+		'/api-keys',
+		{
+			label: 'operations overview',
+			expiresAt: null,
+			scopes: ['workflow:read', 'workflow:list', 'execution:read', 'execution:list'],
+		},
+		cookie,
+	);
+	secrets.n8nApiKey = (await key.json()).data.rawApiKey;
+	writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+	await call(
+		'PATCH',
+		'/credentials/aiopsN8nApi0001',
+		{
+			name: 'n8n API (this n8n)',
+			type: 'n8nApi',
+			data: { apiKey: secrets.n8nApiKey, baseUrl: `http://127.0.0.1:${port}/api/v1` },
+		},
+		cookie,
+	);
+}

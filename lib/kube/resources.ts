@@ -26,6 +26,8 @@ const BUILT_IN: [string, string, string, boolean][] = [
 	['v1', 'LimitRange', 'limitranges', true],
 	['v1', 'ResourceQuota', 'resourcequotas', true],
 	['v1', 'Endpoints', 'endpoints', true],
+	['v1', 'Event', 'events', true],
+	['v1', 'Node', 'nodes', false],
 	['apps/v1', 'Deployment', 'deployments', true],
 	['apps/v1', 'ReplicaSet', 'replicasets', true],
 	['apps/v1', 'StatefulSet', 'statefulsets', true],

@@ -8,8 +8,6 @@ import type { KubeObject } from './objects';
 import { getObject, patchObject } from './objects';
 
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-/** the manager kubectl itself names (pass it as fieldManager to be indistinguishable) */
-export const KUBECTL_ROLLOUT_MANAGER = 'kubectl-rollout';
 
 export interface WorkloadRef {
 	kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';

@@ -149,8 +149,6 @@ export function daemonSetRolloutStatus(ds: Workload): RolloutStatus {
 	return { done: false, message: 'Waiting for daemon set spec update to be observed...' };
 }
 
-export const ROLLOUT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
-
 export function rolloutStatus(o: Workload, revision = 0): RolloutStatus {
 	switch (o.kind) {
 		case 'Deployment':

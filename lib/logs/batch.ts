@@ -181,6 +181,8 @@ export function lineJson(
 		params: r.params,
 		known: r.id !== undefined,
 		...(r.skipped ? { skipped: true } : {}),
+		// a line of a multi-line record (a stack trace …): the record is its first line's
+		...(r.partOf !== undefined ? { continuation: true } : {}),
 		new: t?.isNew ?? false,
 		burst: t?.burst ?? false,
 		namespace: line.namespace ?? '',

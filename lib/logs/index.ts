@@ -9,6 +9,7 @@ export * from './service';
 export * from './signals';
 export * from './sqlStore';
 export * from './store';
+export * from './records';
 export * from './structured';
 export * from './template';
 export * from './tokens';

@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
 
 import { InvalidInputError } from '../errors';
 import { Masker, MASK_NAMES, WILDCARD } from './mask';
-import { fieldsOfJsonLine } from './structured';
+import { recordText } from './records';
+import { eventOfLine } from './structured';
 import type { LineShape } from './template';
 import {
 	absorb,
@@ -48,7 +49,7 @@ export interface MinerOptions {
 
 export const DEFAULT_MINER_OPTIONS: Readonly<MinerOptions> = Object.freeze({
 	similarityThreshold: 0.5,
-	depth: 4,
+	depth: 5,
 	siblingThreshold: 3,
 	maxClusters: 1000,
 	maxLineLength: 4096,
@@ -185,7 +186,8 @@ export class TemplateMiner {
 
 	/** Learns one line: it joins (and maybe widens) a cluster, or starts one. */
 	learn(line: string, now = Date.now()): LineLearnResult {
-		const found = this.find(this.shapeOf(line));
+		const { shape: lineShape, fields } = this.shapeOf(line);
+		const found = this.find(lineShape);
 		const { shape } = found;
 		const merged: string[] = [];
 		let cluster = found.cluster;
@@ -234,17 +236,18 @@ export class TemplateMiner {
 			created,
 			changed: changed || merged.length > 0,
 			merged,
-			params: parameters(cluster, shape),
+			params: withFields(parameters(cluster, shape), fields),
 		};
 	}
 
 	/** Classifies a line against what is known, changing nothing; undefined when unknown. */
 	match(line: string): MatchResult | undefined {
-		const { cluster, shape } = this.find(this.shapeOf(line));
+		const { shape: lineShape, fields } = this.shapeOf(line);
+		const { cluster, shape } = this.find(lineShape);
 		if (!cluster) return undefined;
 		const view = { skeleton: cluster.skeleton.slice(), gaps: cluster.gaps.slice() };
 		absorb(view, shape);
-		return { id: cluster.template, params: parameters(view, shape) };
+		return { id: cluster.template, params: withFields(parameters(view, shape), fields) };
 	}
 
 	/** The current id of a template or cluster id (merges move ids on); undefined if gone. */
@@ -287,8 +290,25 @@ export class TemplateMiner {
 		for (const [from, to] of Object.entries(state.aliases)) this.aliases.set(from, to);
 	}
 
-	private shapeOf(line: string): LineShape {
-		return lineShape(this.masker.mask(fieldsOfJsonLine(line), this.options.maxLineLength));
+	/**
+	 * The shape of what is learned of a line or record (lines joined by `\n`): a structured
+	 * line's event, a trace's identity; and the fields that are only parameters.
+	 */
+	private shapeOf(line: string): { shape: LineShape; fields: string[] } {
+		let text = line;
+		let fields = NO_FIELDS;
+		if (line.includes('\n')) {
+			const record = recordText(line.split('\n'));
+			text = record.text;
+			if (record.message !== undefined) fields = [`message=${record.message}`];
+		} else {
+			const event = eventOfLine(line);
+			if (event) {
+				text = event.text;
+				fields = event.fields;
+			}
+		}
+		return { shape: lineShape(this.masker.mask(text, this.options.maxLineLength)), fields };
 	}
 
 	// ── index ────────────────────────────────────────────────────────────────────────────────
@@ -297,7 +317,7 @@ export class TemplateMiner {
 		let key = String(skeleton.length);
 		const n = Math.min(this.prefix, skeleton.length);
 		for (let i = 0; i < n; i++) {
-			key += KEY_SEPARATOR + (skeleton[i].includes(WILDCARD) ? WILDCARD : skeleton[i]);
+			key += KEY_SEPARATOR + (routesAsValue(skeleton[i]) ? WILDCARD : skeleton[i]);
 		}
 		return key;
 	}
@@ -337,7 +357,7 @@ export class TemplateMiner {
 			return;
 		}
 		const token = skeleton[i];
-		if (!token.includes(WILDCARD)) this.collect(skeleton, i + 1, key + KEY_SEPARATOR + token, out);
+		if (!routesAsValue(token)) this.collect(skeleton, i + 1, key + KEY_SEPARATOR + token, out);
 		this.collect(skeleton, i + 1, key + KEY_SEPARATOR + WILDCARD, out);
 	}
 
@@ -428,7 +448,10 @@ export class TemplateMiner {
 		for (let j = 0; j <= shape.skeleton.length; j++) {
 			if (shape.gaps[j] === null) continue;
 			const widened = [...shape.skeleton.slice(0, j), WILDCARD, ...shape.skeleton.slice(j)];
-			for (const c of this.candidates(widened)) {
+			// a cluster routed by its word at j is not filed under `<*>`: look at all of that length
+			const pool =
+				j < this.prefix ? (this.byLength.get(widened.length) ?? []) : this.candidates(widened);
+			for (const c of pool) {
 				best = better(best, this.covers(c, widened, j, j));
 			}
 		}
@@ -441,9 +464,14 @@ export class TemplateMiner {
 	 */
 	private siblingsOf(shape: LineShape): { clusters: Cluster[]; at: number } | undefined {
 		const byPlace = new Map<number, Cluster[]>();
-		for (const c of this.candidates(shape.skeleton)) {
+		// every cluster of the line's length: the word that differs may be one the line is
+		// routed by (`Invalid user alice from …`), except the first, which names the event
+		// (`GET`/`POST`; there only the clusters routed like the line count). This runs only
+		// when the line would start a cluster.
+		const routed = new Set(this.candidates(shape.skeleton));
+		for (const c of this.byLength.get(shape.skeleton.length) ?? []) {
 			const at = differsInOneWord(c.skeleton, shape.skeleton);
-			if (at < 0) continue;
+			if (at < 0 || (at === 0 && !routed.has(c))) continue;
 			const list = byPlace.get(at) ?? [];
 			list.push(c);
 			byPlace.set(at, list);
@@ -569,6 +597,21 @@ export class TemplateMiner {
 			for (const [from, to] of this.aliases) if (to === oldest.id) this.aliases.delete(from);
 		}
 	}
+}
+
+const NO_FIELDS: string[] = [];
+const DIGIT = /\d/;
+
+/**
+ * A routing word that may be another value in the next line: masked, or with a digit in it
+ * (`eth0`, `CPU1:`; Drain routes these under `*` too), so lines that differ there meet.
+ */
+function routesAsValue(token: string): boolean {
+	return token.includes(WILDCARD) || DIGIT.test(token);
+}
+
+function withFields(params: string[], fields: string[]): string[] {
+	return fields.length ? params.concat(fields) : params;
 }
 
 function better(a: Candidate | undefined, b: Candidate | undefined): Candidate | undefined {

@@ -7,6 +7,7 @@ import type { MinerOptions, MinerState } from './miner';
 import { TemplateMiner } from './miner';
 import type { BurstOptions, RateHistory } from './rates';
 import { addRate, checkBurst, DEFAULT_BURST_OPTIONS, validateBurstOptions } from './rates';
+import { joinRecords } from './records';
 
 export interface ScopeState {
 	miner: MinerState;
@@ -73,6 +74,8 @@ export interface LineResult {
 	params: string[];
 	/** an earlier run read this line already (see LogLine.cursor) */
 	skipped?: boolean;
+	/** the line continues the record (a stack trace …) that starts at this line of the run */
+	partOf?: number;
 }
 
 /** A template as one run saw it. */
@@ -96,7 +99,7 @@ export interface TemplateRun {
 	rate: number;
 	rateMean: number;
 	rateSigma: number;
-	/** indexes of the lines of this run that are this template */
+	/** indexes of the lines of this run that start a record of this template */
 	lines: number[];
 }
 
@@ -124,6 +127,35 @@ function isWarm(lines: number, since: number, now: number, w: WarmUp): boolean {
 	return lines >= w.lines && now - since >= w.minutes * 60_000;
 }
 
+/** The stream a line is part of: its container's log, else its input item. */
+function streamOf(line: LogLine): string {
+	if (line.cursor) return line.cursor.key;
+	if (line.pod !== undefined || line.container !== undefined)
+		return `${line.pod}/${line.container}`;
+	return `#${line.item ?? ''}`;
+}
+
+/**
+ * The batch's records (a trace's lines are one), stream by stream, in the order of their first
+ * line; skipped lines are in none.
+ */
+function recordsOf(lines: LogLine[], skipped: boolean[]): number[][] {
+	const streams = new Map<string, number[]>();
+	lines.forEach((line, i) => {
+		if (skipped[i]) return;
+		const key = streamOf(line);
+		const list = streams.get(key);
+		if (list) list.push(i);
+		else streams.set(key, [i]);
+	});
+	const records: number[][] = [];
+	for (const indexes of streams.values()) {
+		for (const r of joinRecords(indexes.map((i) => lines[i].text)))
+			records.push(r.map((k) => indexes[k]));
+	}
+	return records.sort((a, b) => a[0] - b[0]);
+}
+
 /**
  * Learns a batch into a scope (or only matches it, `learn: false`) at time `now` (ms). The
  * input state is not modified.
@@ -145,34 +177,48 @@ export function runScope(
 	const unknown: number[] = [];
 	const cursors = { ...state.cursors };
 	let learned = 0;
-	lines.forEach((line, i) => {
-		if (line.cursor && learn) {
-			const { key, position } = line.cursor;
-			// read by an earlier run, or already in this batch
-			if (cursors[key] !== undefined && position <= cursors[key]) {
-				ids.push(undefined);
-				results.push({ params: [], skipped: true });
-				return;
-			}
-			if (cursors[key] === undefined || position > cursors[key]) cursors[key] = position;
-		}
+	// lines an earlier run read (or this batch has already) are skipped
+	const skipped = lines.map((line) => {
+		if (!line.cursor || !learn) return false;
+		const { key, position } = line.cursor;
+		if (cursors[key] !== undefined && position <= cursors[key]) return true;
+		cursors[key] = position;
+		return false;
+	});
+	const records = recordsOf(lines, skipped);
+	const headOf = new Array<number>(lines.length);
+	lines.forEach((_, i) => {
+		ids.push(undefined);
+		results.push(skipped[i] ? { params: [], skipped: true } : { params: [] });
+	});
+	for (const record of records) {
+		const i = record[0];
+		const text = record.length === 1 ? lines[i].text : record.map((k) => lines[k].text).join('\n');
+		for (const k of record) headOf[k] = i;
 		if (learn) {
-			const r = miner.learn(line.text, line.at ?? now);
-			ids.push(r.id);
-			results.push({ id: r.id, params: r.params });
+			const r = miner.learn(text, lines[i].at ?? now);
+			ids[i] = r.id;
+			results[i] = { id: r.id, params: r.params };
 			if (r.created && isWarm(state.lines + learned, since, now, warmUp)) createdWarm.add(r.id);
 			learned++;
 		} else {
-			const m = miner.match(line.text);
-			ids.push(m?.id);
-			results.push({ id: m?.id, params: m?.params ?? [] });
+			const m = miner.match(text);
+			ids[i] = m?.id;
+			results[i] = { id: m?.id, params: m?.params ?? [] };
 			if (!m) unknown.push(i);
 		}
-	});
+		for (const k of record.slice(1)) results[k] = { id: ids[i], params: [], partOf: i };
+	}
 
 	// every line is named by its template at the end of the run (merges move ids on)
 	const runs = new Map<string, TemplateRun>();
 	const minutes = state.lastRunAt === null ? 0 : (now - state.lastRunAt) / 60_000;
+	lines.forEach((_, k) => {
+		if (headOf[k] !== undefined && headOf[k] !== k) {
+			const head = ids[headOf[k]];
+			if (head !== undefined) results[k].id = miner.resolve(head) ?? head;
+		}
+	});
 	ids.forEach((id, i) => {
 		if (id === undefined) return;
 		const final = miner.resolve(id) ?? id;

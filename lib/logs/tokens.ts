@@ -26,16 +26,16 @@ export const enum Difference {
 	Key = 2,
 }
 
-const PLAIN_WORD = /^[A-Za-z][A-Za-z_]*\d?$/;
-
-/** A word of letters, maybe with punctuation around it (`Started`, `(Lifecycle`, `done.`). */
-export function isPlainWord(token: string): boolean {
-	return !token.includes(WILDCARD) && PLAIN_WORD.test(token.replace(EDGE_PUNCTUATION, ''));
-}
 // what separates the parts of a token; `.`, `/`, `-` and `_` join the parts of one name instead
 const SEPARATOR = /[^A-Za-z0-9_./-]/;
 const KEY = /^([A-Za-z_]\w*)[=:]/;
+// keys whose value is part of what the event is, never a value: a structured line's level and
+// logger, a trace's exception type and top frame (structured.ts, records.ts)
+const IDENTITY_KEYS = new Set(['level', 'logger', 'exception', 'frame']);
+const DIGITS = /\d/;
+const DIGITS_G = /\d+/g;
 const EDGE_PUNCTUATION = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
+const PLAIN_WORD = /^[A-Za-z][A-Za-z_]*\d?$/;
 
 /**
  * How two different tokens differ. Two plain words, once what the tokens share around them
@@ -43,9 +43,12 @@ const EDGE_PUNCTUATION = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
  * Word difference; dotted or slashed names, ids and masked tokens are values.
  */
 export function difference(a: string, b: string): Difference {
+	// the same name with another number (`eth0`/`eth1`, `CPU0:`/`CPU3:`): another instance
+	if (DIGITS.test(a) && a.replace(DIGITS_G, '') === b.replace(DIGITS_G, ''))
+		return Difference.Value;
 	const ka = KEY.exec(a);
 	const kb = KEY.exec(b);
-	if (ka && kb && ka[1] !== kb[1]) return Difference.Key;
+	if (ka && kb && (ka[1] !== kb[1] || IDENTITY_KEYS.has(ka[1]))) return Difference.Key;
 	if (a.includes(WILDCARD) || b.includes(WILDCARD)) return Difference.Value;
 	const n = Math.min(a.length, b.length);
 	let cut = 0;

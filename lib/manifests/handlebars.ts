@@ -91,8 +91,6 @@ const VALUE_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
 		scalarText(hashOf(args).params[0], 'promText').replace(/\{\{/g, '{{ "{{" }}'),
 };
 
-export const KNOWN_HELPERS = [...OUTPUT_HELPERS, ...Object.keys(VALUE_HELPERS)];
-
 export type TemplateFormat = 'yaml' | 'json';
 
 interface Slots {

@@ -41,10 +41,6 @@ export const DEFAULT_TEMPLATES: Record<NotifyEvent, string> = {
 	prediction,
 };
 
-export function isNotifyEvent(value: unknown): value is NotifyEvent {
-	return typeof value === 'string' && (NOTIFY_EVENTS as readonly string[]).includes(value);
-}
-
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 
 function toDate(value: unknown): Date | undefined {

@@ -1,6 +1,6 @@
 // The repairs Repair Action can make, the workload kinds each applies to, and the alert label
 // (`auto_repair`) values that name them.
-import { REPAIR_ACTIONS, type RepairAction } from '../manifests/policy';
+import type { RepairAction } from '../manifests/policy';
 
 // One vocabulary with the policy Render Manifests writes (lib/manifests/policy.ts).
 export {
@@ -9,20 +9,6 @@ export {
 	REPAIR_ACTIONS,
 	type RepairAction,
 } from '../manifests/policy';
-
-export function isRepairAction(value: string): value is RepairAction {
-	return (REPAIR_ACTIONS as readonly string[]).includes(value);
-}
-
-/** What an action says in output and messages. */
-export const ACTION_TITLES: Record<RepairAction, string> = {
-	restart: 'rollout restart',
-	rollback: 'rollback to the previous revision',
-	raise_memory: 'raise the memory limit',
-	scale: 'scale replicas',
-	delete_pod: 'delete a pod',
-	cleanup: 'clean up failed pods and finished jobs',
-};
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];

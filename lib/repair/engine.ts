@@ -9,7 +9,14 @@ import { checkAction, type AnomalyStore, type RepairOutcome, type SkipGate } fro
 import type { FieldChange, KubeClient, KubeObject } from '../kube';
 import type { RemediationPolicy } from '../manifests/policy';
 import { ACTION_KINDS, type RepairAction } from './actions';
-import type { ActionContext, ActionParams, Prepared, PreparedChange, Refusal } from './change';
+import type {
+	ActionContext,
+	ActionParams,
+	AppliedChange,
+	Prepared,
+	PreparedChange,
+	Refusal,
+} from './change';
 import { prepareCleanup } from './cleanup';
 import { prepareDeletePod } from './deletePod';
 import {
@@ -21,7 +28,13 @@ import {
 	type GuardStore,
 } from './guards';
 import { checkNamespace, type NamespaceRules } from './namespaces';
-import { isOomKilled, isSaturation, planRepair, type RepairPlan } from './planner';
+import {
+	isOomKilled,
+	isSaturation,
+	planRepair,
+	type DiagnosisFacts,
+	type RepairPlan,
+} from './planner';
 import { checkPolicy, policyOf } from './policy';
 import { prepareRaiseMemory } from './raiseMemory';
 import { prepareRestart } from './restart';
@@ -52,6 +65,8 @@ export interface AutoInputs {
 	/** a rollout this recent counts for tier 3 */
 	recentRolloutMs: number;
 	gate: SkipGate;
+	/** Investigate's diagnosis on the item, when confident enough to follow */
+	diagnosis?: DiagnosisFacts | null;
 }
 
 export interface RepairRequest {
@@ -158,6 +173,7 @@ async function plan(
 			oomKilled: isOomKilled(auto.errorType, auto.alertName),
 			saturation: isSaturation(auto.errorType, auto.alertName, auto.saturationPattern),
 			recentRollout: rollout,
+			diagnosis: auto.diagnosis,
 		},
 		(action) => {
 			if (policy && !policy.allowedActions.includes(action)) {
@@ -170,43 +186,23 @@ async function plan(
 	);
 }
 
-/**
- * Without a cluster credential nothing can be read or changed: the choice is made from the
- * alert and the incident alone (no policy, no rollout history) and returned as a dry run.
- */
-async function planWithoutCluster(
-	deps: RepairDeps,
-	req: RepairRequest,
-	result: RepairResult,
-	finish: (status: RepairStatus, reason: string, refusal?: Partial<Refusal>) => RepairResult,
-	now: number,
-): Promise<RepairResult> {
-	let action: RepairAction | null = req.operation === 'auto' ? null : req.operation;
-	if (req.operation === 'auto') {
-		const p = await plan(deps, req, null, undefined, now);
-		result.plan = { explanation: p.explanation, steps: p.steps };
-		if (!p.action) {
-			result.needs_human = true;
-			return finish('escalated', p.explanation, { code: 'escalate', needs_human: true });
-		}
-		action = p.action;
-		result.action = action;
-	}
-	result.dry_run = true;
-	return finish(
-		'dry_run',
-		`no Kubernetes credential: planned ${action} of ${describeTarget(req.target)}; nothing was changed (choose a Kubernetes API credential to repair)`,
-		{ code: 'no_cluster' },
-	);
+/** One repair under way: its result so far, and the ways it ends. */
+interface Run {
+	result: RepairResult;
+	/** the workload's key: the lease, cooldowns and breakers are kept under it */
+	key: string;
+	attemptId: string;
+	startedAt: number;
+	clock: () => number;
+	finish(status: RepairStatus, reason: string, refusal?: Partial<Refusal>): RepairResult;
+	skip(refusal: Refusal): RepairResult;
 }
 
-/** Runs one repair request to its end. Throws only when the cluster or a store cannot be read. */
-export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<RepairResult> {
+function startRun(deps: RepairDeps, req: RepairRequest): Run {
 	const clock = deps.clock ?? Date.now;
 	const startedAt = clock();
 	const t0 = Date.now();
 	const attemptId = (deps.newId ?? randomUUID)();
-	const key = targetKey(req.target);
 	const result: RepairResult = {
 		status: 'skipped',
 		operation: req.operation,
@@ -231,11 +227,7 @@ export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<R
 		finished_at: '',
 		duration_ms: 0,
 	};
-	const finish = (
-		status: RepairStatus,
-		reason: string,
-		refusal?: Partial<Refusal>,
-	): RepairResult => {
+	const finish = (status: RepairStatus, reason: string, refusal?: Partial<Refusal>) => {
 		result.status = status;
 		result.reason = reason;
 		if (refusal?.code) result.code = refusal.code;
@@ -248,157 +240,234 @@ export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<R
 		result.duration_ms = Date.now() - t0;
 		return result;
 	};
-	const skip = (r: Refusal) => finish('skipped', r.reason, r);
+	return {
+		result,
+		key: targetKey(req.target),
+		attemptId,
+		startedAt,
+		clock,
+		finish,
+		skip: (r) => finish('skipped', r.reason, r),
+	};
+}
 
-	const ns = checkNamespace(req.target.namespace, req.namespaces);
-	if (ns) return skip(ns);
-	if (!deps.kube) return planWithoutCluster(deps, req, result, finish, startedAt);
-	const kube = deps.kube;
-
-	let leased = false;
-	if (!req.dryRun) {
-		const lease = await deps.guards.acquireLease(key, attemptId, startedAt, leaseTtl(req));
-		if (!lease.acquired) return skip(leaseRefusal(lease, describeTarget(req.target)));
-		leased = true;
+/** The action to take: the operation's, or the Auto planner's choice (null: escalate). */
+async function chooseAction(
+	deps: RepairDeps,
+	req: RepairRequest,
+	run: Run,
+	workload: KubeObject | null,
+	policy: RemediationPolicy | undefined,
+): Promise<RepairAction | null> {
+	if (req.operation !== 'auto') return req.operation;
+	const p = await plan(deps, req, workload, policy, run.startedAt);
+	run.result.plan = { explanation: p.explanation, steps: p.steps };
+	if (!p.action) {
+		run.result.needs_human = true;
+		run.finish('escalated', p.explanation, { code: 'escalate', needs_human: true });
+		return null;
 	}
+	run.result.action = p.action;
+	return p.action;
+}
+
+/**
+ * Without a cluster credential nothing can be read or changed: the choice is made from the
+ * alert and the incident alone (no policy, no rollout history) and returned as a dry run.
+ */
+async function planWithoutCluster(
+	deps: RepairDeps,
+	req: RepairRequest,
+	run: Run,
+): Promise<RepairResult> {
+	const action = await chooseAction(deps, req, run, null, undefined);
+	if (!action) return run.result;
+	run.result.dry_run = true;
+	return run.finish(
+		'dry_run',
+		`no Kubernetes credential: planned ${action} of ${describeTarget(req.target)}; nothing was changed (choose a Kubernetes API credential to repair)`,
+		{ code: 'no_cluster' },
+	);
+}
+
+/** Runs one repair request to its end. Throws only when the cluster or a store cannot be read. */
+export async function runRepair(deps: RepairDeps, req: RepairRequest): Promise<RepairResult> {
+	const run = startRun(deps, req);
+	const ns = checkNamespace(req.target.namespace, req.namespaces);
+	if (ns) return run.skip(ns);
+	if (!deps.kube) return planWithoutCluster(deps, req, run);
+	if (req.dryRun) return repairWorkload(deps, deps.kube, req, run);
+	const lease = await deps.guards.acquireLease(
+		run.key,
+		run.attemptId,
+		run.startedAt,
+		leaseTtl(req),
+	);
+	if (!lease.acquired) return run.skip(leaseRefusal(lease, describeTarget(req.target)));
 	try {
-		const workload = await readWorkload(kube, req.target);
-		if (!workload && req.operation !== 'cleanup') {
-			return skip({ code: 'not_found', reason: `${describeTarget(req.target)} not found` });
-		}
-		const read = policyOf(workload?.metadata.annotations);
-		if ('invalid' in read) {
-			return skip({
-				code: 'policy_invalid',
-				reason: `the app policy annotations are malformed: ${read.invalid}`,
-				needs_human: true,
-			});
-		}
-		const policy = read.policy;
-		if (policy && !policy.autoRepair) {
-			return skip({
-				code: 'policy_disabled',
-				reason: 'the app policy disables automatic repair (auto-repair: disabled)',
-			});
-		}
-
-		let action: RepairAction;
-		if (req.operation === 'auto') {
-			const p = await plan(deps, req, workload!, policy, startedAt);
-			result.plan = { explanation: p.explanation, steps: p.steps };
-			if (!p.action) {
-				result.needs_human = true;
-				return finish('escalated', p.explanation, { code: 'escalate', needs_human: true });
-			}
-			action = p.action;
-			result.action = action;
-		} else action = req.operation;
-
-		if (!ACTION_KINDS[action].includes(req.target.kind)) {
-			return skip({
-				code: 'unsupported',
-				reason: `${action} does not apply to a ${req.target.kind}`,
-			});
-		}
-		const policyRefusal = checkPolicy(policy, action, true);
-		if (policyRefusal) return skip(policyRefusal);
-		result.approval_required = !!checkPolicy(policy, action, req.approved);
-
-		const admission = {
-			target: key,
-			action,
-			now: startedAt,
-			cooldownMs: req.rules.cooldownMs,
-			windows: attemptWindows(action, req.rules),
-			attemptId,
-		};
-		// The guards first (breaker, backoff, cooldown, rate, raise cap), only looking: nothing
-		// is read from or sent to the cluster for a repair they refuse. In a dry run they only
-		// say what a real repair would meet.
-		const peek = admitRefusal(
-			await deps.guards.admit({ ...admission, record: false }),
-			admission,
-			req.rules,
-		);
-		if (peek && !req.dryRun) return skip(peek);
-		if (peek) result.would_skip = { code: peek.code, reason: peek.reason };
-
-		const prepared = await PREPARE[action]({
-			client: kube,
-			target: req.target,
-			workload,
-			policy,
-			params: req.params,
-			now: startedAt,
-		});
-		if (!prepared.ok) return skip(prepared.refusal);
-		const change = prepared.change;
-
-		if (req.dryRun) {
-			await describeChange(result, change, true);
-			return finish(
-				'dry_run',
-				`dry run: ${change.description}; nothing was changed${peek ? ` (a real repair now would be refused: ${peek.reason})` : ''}`,
-			);
-		}
-		if (result.approval_required) {
-			await describeChange(result, change, true);
-			return finish(
-				'needs_approval',
-				`the app policy requires a human's approval for ${action}; nothing was changed (the diff is what it would do)`,
-				{
-					code: 'needs_approval',
-				},
-			);
-		}
-
-		const admitted = await deps.guards.admit({ ...admission, record: true });
-		const refusal = admitRefusal(admitted, admission, req.rules);
-		if (refusal) return skip(refusal);
-
-		let ok = true;
-		let reason = '';
-		try {
-			await describeChange(result, change, false);
-		} catch (error) {
-			ok = false;
-			reason = `the change failed: ${(error as Error).message}`;
-		}
-		if (ok) {
-			result.verification = await verifyChange(kube, req.target, change, {
-				...req.verify,
-				httpGet: deps.httpGet,
-			});
-			ok = result.verification.ok;
-			reason = ok
-				? `${change.description}: done and verified${result.verification.rollout ? ` (${result.verification.rollout})` : ''}`
-				: `${change.description}: ${result.verification.reason}`;
-		}
-		result.guard = await deps.guards.recordResult(key, action, ok, clock(), req.rules);
-		if (!ok && result.guard.breakerUntil > clock()) {
-			result.needs_human = true;
-			reason += `; breaker open until ${new Date(result.guard.breakerUntil).toISOString()} after ${result.guard.targetFailures} consecutive failed repairs — a person should look`;
-		}
-		return finish(ok ? 'succeeded' : 'failed', reason);
+		return await repairWorkload(deps, deps.kube, req, run);
 	} finally {
-		if (leased) await deps.guards.releaseLease(key, attemptId).catch(() => undefined);
+		await deps.guards.releaseLease(run.key, run.attemptId).catch(() => undefined);
 	}
 }
 
-async function describeChange(
-	result: RepairResult,
+/** The live workload and its app policy, or why the repair stops there. */
+async function readTarget(
+	kube: KubeClient,
+	req: RepairRequest,
+): Promise<
+	{ workload: KubeObject | null; policy: RemediationPolicy | undefined } | { refusal: Refusal }
+> {
+	const workload = (await readWorkload(kube, req.target)) ?? null;
+	if (!workload && req.operation !== 'cleanup') {
+		return { refusal: { code: 'not_found', reason: `${describeTarget(req.target)} not found` } };
+	}
+	const read = policyOf(workload?.metadata.annotations);
+	if ('invalid' in read) {
+		return {
+			refusal: {
+				code: 'policy_invalid',
+				reason: `the app policy annotations are malformed: ${read.invalid}`,
+				needs_human: true,
+			},
+		};
+	}
+	if (read.policy && !read.policy.autoRepair) {
+		return {
+			refusal: {
+				code: 'policy_disabled',
+				reason: 'the app policy disables automatic repair (auto-repair: disabled)',
+			},
+		};
+	}
+	return { workload, policy: read.policy };
+}
+
+/** Every check, then the change and its verification (under the lease, when not a dry run). */
+async function repairWorkload(
+	deps: RepairDeps,
+	kube: KubeClient,
+	req: RepairRequest,
+	run: Run,
+): Promise<RepairResult> {
+	const target = await readTarget(kube, req);
+	if ('refusal' in target) return run.skip(target.refusal);
+	const { workload, policy } = target;
+	const action = await chooseAction(deps, req, run, workload, policy);
+	if (!action) return run.result;
+	if (!ACTION_KINDS[action].includes(req.target.kind)) {
+		return run.skip({
+			code: 'unsupported',
+			reason: `${action} does not apply to a ${req.target.kind}`,
+		});
+	}
+	const policyRefusal = checkPolicy(policy, action, true);
+	if (policyRefusal) return run.skip(policyRefusal);
+	run.result.approval_required = !!checkPolicy(policy, action, req.approved);
+
+	const admission = {
+		target: run.key,
+		action,
+		now: run.startedAt,
+		cooldownMs: req.rules.cooldownMs,
+		windows: attemptWindows(action, req.rules),
+		attemptId: run.attemptId,
+	};
+	// The guards first (breaker, backoff, cooldown, rate, raise cap), only looking: nothing
+	// is read from or sent to the cluster for a repair they refuse. In a dry run they only
+	// say what a real repair would meet.
+	const peek = admitRefusal(
+		await deps.guards.admit({ ...admission, record: false }),
+		admission,
+		req.rules,
+	);
+	if (peek && !req.dryRun) return run.skip(peek);
+	if (peek) run.result.would_skip = { code: peek.code, reason: peek.reason };
+
+	const prepared = await PREPARE[action]({
+		client: kube,
+		target: req.target,
+		workload: workload ?? undefined,
+		policy,
+		params: req.params,
+		now: run.startedAt,
+	});
+	if (!prepared.ok) return run.skip(prepared.refusal);
+	const change = prepared.change;
+
+	if (req.dryRun) {
+		run.result.change = describeChange(change, await change.apply(true));
+		return run.finish(
+			'dry_run',
+			`dry run: ${change.description}; nothing was changed${peek ? ` (a real repair now would be refused: ${peek.reason})` : ''}`,
+		);
+	}
+	if (run.result.approval_required) {
+		run.result.change = describeChange(change, await change.apply(true));
+		return run.finish(
+			'needs_approval',
+			`the app policy requires a human's approval for ${action}; nothing was changed (the diff is what it would do)`,
+			{ code: 'needs_approval' },
+		);
+	}
+
+	const refusal = admitRefusal(
+		await deps.guards.admit({ ...admission, record: true }),
+		admission,
+		req.rules,
+	);
+	if (refusal) return run.skip(refusal);
+	return applyAndVerify(deps, kube, req, run, action, change);
+}
+
+/** Makes the change, waits for it to take, and records the result with the guards. */
+async function applyAndVerify(
+	deps: RepairDeps,
+	kube: KubeClient,
+	req: RepairRequest,
+	run: Run,
+	action: RepairAction,
 	change: PreparedChange,
-	dryRun: boolean,
-): Promise<void> {
-	result.change = {
+): Promise<RepairResult> {
+	const result = run.result;
+	let ok = true;
+	let reason = '';
+	try {
+		result.change = describeChange(change, await change.apply(false));
+	} catch (error) {
+		result.change = describeChange(change, null);
+		ok = false;
+		reason = `the change failed: ${(error as Error).message}`;
+	}
+	if (ok) {
+		result.verification = await verifyChange(kube, req.target, change, {
+			...req.verify,
+			httpGet: deps.httpGet,
+		});
+		ok = result.verification.ok;
+		reason = ok
+			? `${change.description}: done and verified${result.verification.rollout ? ` (${result.verification.rollout})` : ''}`
+			: `${change.description}: ${result.verification.reason}`;
+	}
+	result.guard = await deps.guards.recordResult(run.key, action, ok, run.clock(), req.rules);
+	if (!ok && result.guard.breakerUntil > run.clock()) {
+		result.needs_human = true;
+		reason += `; breaker open until ${new Date(result.guard.breakerUntil).toISOString()} after ${result.guard.targetFailures} consecutive failed repairs — a person should look`;
+	}
+	return run.finish(ok ? 'succeeded' : 'failed', reason);
+}
+
+/** The change as the output shows it; `applied` is what the server answered (null: it failed). */
+function describeChange(
+	change: PreparedChange,
+	applied: AppliedChange | null,
+): NonNullable<RepairResult['change']> {
+	return {
 		description: change.description,
 		before: change.before,
 		after: change.after,
-		fields: [],
+		fields: applied?.fields ?? [],
 		details: change.details,
+		...(applied?.deleted ? { deleted: applied.deleted } : {}),
 	};
-	const applied = await change.apply(dryRun);
-	result.change.after = change.after;
-	result.change.fields = applied.fields;
-	if (applied.deleted) result.change.deleted = applied.deleted;
 }

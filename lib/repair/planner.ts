@@ -1,6 +1,7 @@
-// The Auto operation's choice: the alert's `auto_repair` label first, else the incident's tier
-// (1 restart; 2 mitigate — raise memory on OOMKilled, scale on saturation, else restart; 3 roll
-// back when a rollout happened recently, else escalate; 4 never act). An action that Record
+// The Auto operation's choice: a confident diagnosis first (its recommended action, or escalate;
+// the actions it says cannot help are never taken), then the alert's `auto_repair` label, then
+// the incident's tier (1 restart; 2 mitigate — raise memory on OOMKilled, scale on saturation,
+// else restart; 3 roll back when a rollout happened recently, else escalate; 4 never act). An action that Record
 // Anomaly's gate skips (it rarely works for this signature), that the app policy does not
 // allow or that cannot apply here is passed over for the next rung; nothing left → escalate.
 import { InvalidInputError } from '../errors';
@@ -23,6 +24,17 @@ export interface PlanFacts {
 	saturation: boolean;
 	/** The Deployment's latest rollout, when one happened within the recent-rollout window. */
 	recentRollout: { revision: number; at: string } | null;
+	/** Investigate's conclusion, when it is confident enough to follow (lib/diagnosis). */
+	diagnosis?: DiagnosisFacts | null;
+}
+
+export interface DiagnosisFacts {
+	cause: string;
+	confidence: number;
+	summary: string;
+	/** a repair, `escalate`, or null (no rule matched: the ladder decides) */
+	recommended: RepairAction | 'escalate' | null;
+	cannotHelp: readonly RepairAction[];
 }
 
 export interface ActionVerdict {
@@ -113,6 +125,12 @@ export function planRepair(
 	const label = f.autoRepairLabel.trim();
 	const candidates: Candidate[] = [];
 	const notes: string[] = [];
+	const d = f.diagnosis;
+	const because = d ? `diagnosis ${d.cause} (${Math.round(d.confidence * 100)}%): ${d.summary}` : '';
+	if (d?.recommended === 'escalate') {
+		return { action: null, escalate: true, steps, explanation: `${because} — escalate to a human` };
+	}
+	if (d?.recommended) candidates.push({ action: d.recommended, why: because });
 	if (label) {
 		if (NO_REPAIR_LABELS.has(label.toLowerCase())) {
 			return {
@@ -132,6 +150,10 @@ export function planRepair(
 	for (const c of candidates) {
 		if (seen.has(c.action)) continue;
 		seen.add(c.action);
+		if (d?.cannotHelp.includes(c.action)) {
+			steps.push({ action: c.action, decision: 'skipped', reason: `cannot help: ${because}` });
+			continue;
+		}
 		if (!ACTION_KINDS[c.action].includes(f.kind)) {
 			steps.push({
 				action: c.action,

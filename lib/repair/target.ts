@@ -1,6 +1,8 @@
 // What a repair is aimed at: a workload (namespace, kind, name), optionally one container and
-// one pod. Taken from an alert item the way lib/alerts derives the workload, or given outright.
+// one pod. Taken from an alert (the item contract's reading of it) the way lib/alerts derives
+// the workload, or given outright.
 import { workloadRefFromLabels } from '../alerts';
+import type { AlertContext } from '../contract';
 import { InvalidInputError } from '../errors';
 import { WORKLOAD_KINDS, type WorkloadKind } from './actions';
 
@@ -64,36 +66,24 @@ export function workloadKind(value: string, field = 'kind'): WorkloadKind {
 	return kind;
 }
 
-function stringRecord(value: unknown): Record<string, string> {
-	if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-	const out: Record<string, string> = {};
-	for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
-	return out;
-}
-
 /**
- * The target of an item: parameters first, then the alert's labels (deduplicated ones when the
- * item has them) and its signature. `defaultKind` applies when nothing tells the kind (a
+ * The target of an alert: parameters first, then the alert's deduplicated labels and its
+ * identity (signature, workload). `defaultKind` applies when nothing tells the kind (a
  * workload named by `service` or `job`).
  */
-export function targetFromItem(
-	json: Record<string, unknown>,
+export function targetFromAlert(
+	alert: AlertContext,
 	overrides: TargetOverrides = {},
 	defaultKind: WorkloadKind = 'Deployment',
 ): RepairTarget {
-	const labels = stringRecord(json.dedupedLabels ?? json.labels);
-	const signature = stringRecord(json.signature);
+	const labels = alert.labels;
+	const signature = alert.identity?.signature;
 	const ref = workloadRefFromLabels(labels);
 	const pick = (...values: (string | undefined)[]) =>
 		values.find((v) => v !== undefined && v.trim() !== '')?.trim() ?? '';
 
-	const namespace = pick(overrides.namespace, labels.namespace, signature.namespace);
-	const name = pick(
-		overrides.name,
-		ref.name,
-		signature.workload,
-		typeof json.workload === 'string' ? json.workload : undefined,
-	);
+	const namespace = pick(overrides.namespace, labels.namespace, signature?.namespace);
+	const name = pick(overrides.name, ref.name, alert.identity?.workload);
 	const kindText = pick(overrides.kind, overrides.name ? undefined : ref.kind);
 	if (!namespace) {
 		throw new InvalidInputError(
@@ -107,7 +97,7 @@ export function targetFromItem(
 			'name',
 		);
 	}
-	const container = pick(overrides.container, labels.container, signature.container);
+	const container = pick(overrides.container, labels.container, signature?.container);
 	const pod = pick(overrides.pod, labels.pod);
 	return {
 		namespace: label(namespace, 'namespace', 'namespace name'),

@@ -1,7 +1,7 @@
 // The embedded store: PGlite (Postgres compiled to WebAssembly) in a folder under n8n's user
 // folder, so a fresh n8n works with no database server. It speaks the same SQL as the Postgres
-// store. One PGlite per folder per process, shared by all nodes through globalThis (each node
-// is a separate esbuild bundle), and one process per folder (a pid file guards it).
+// store. One PGlite per folder per process (module scope: every node loads this module from the
+// one dist/lib.js), and one process per folder (a pid file guards it).
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -9,8 +9,7 @@ import { join, resolve } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 
 import { InvalidInputError } from '../errors';
-import { guarded, storeFailure } from './failure';
-import { sharedMap } from './shared';
+import { guarded } from './failure';
 import type { SqlExecutor, SqlRow, SqlStore } from './sql';
 
 type Env = Record<string, string | undefined>;
@@ -128,9 +127,15 @@ async function openPglite(folder: string, assetsDir?: string): Promise<PGlite> {
 	}
 }
 
+const instances = new Map<string, Promise<PGlite>>();
+
+/** The folders this process has a PGlite open for (or opening). */
+export function openEmbeddedFolders(): string[] {
+	return [...instances.keys()];
+}
+
 /** The process-wide PGlite for a folder, opened on first use. */
 function sharedPglite(folder: string, assetsDir?: string): Promise<PGlite> {
-	const instances = sharedMap<Promise<PGlite>>('pglite');
 	let instance = instances.get(folder);
 	if (!instance) {
 		instance = openPglite(folder, assetsDir);
@@ -176,19 +181,8 @@ export function embeddedStore(options: EmbeddedOptions = {}): SqlStore {
 	return new EmbeddedStore(() => sharedPglite(folder, options.assetsDir), folder);
 }
 
-/** Opens the store and runs `select 1`, raising a StoreUnavailableError if it cannot. */
-export async function testEmbeddedStore(options: EmbeddedOptions = {}): Promise<void> {
-	const store = embeddedStore(options);
-	try {
-		await store.query('select 1');
-	} catch (error) {
-		throw storeFailure('Embedded store', store.address, error);
-	}
-}
-
 /** Closes the process's PGlite instances (tests, shutdown). */
 export async function closeEmbeddedStores(): Promise<void> {
-	const instances = sharedMap<Promise<PGlite>>('pglite');
 	const all = [...instances.entries()];
 	instances.clear();
 	for (const [folder, instance] of all) {

@@ -62,23 +62,3 @@ export async function guarded<T>(
 		throw storeFailure(store, address, error);
 	}
 }
-
-/**
- * The same StoreUnavailableError as an instance of this bundle's class. Promises shared across
- * node bundles (shared.ts) reject with the class of the bundle that created them, and
- * `instanceof` in another bundle would not recognise it.
- */
-export function ownStoreError(error: unknown): unknown {
-	if (error instanceof StoreUnavailableError) return error;
-	const e = error as {
-		name?: string;
-		message: string;
-		store: string;
-		address: string;
-		cause?: unknown;
-	};
-	if (e?.name === 'StoreUnavailableError') {
-		return new StoreUnavailableError(e.message, e.store, e.address, e.cause);
-	}
-	return error;
-}

@@ -3,5 +3,4 @@ export * from './failure';
 export * from './migrations';
 export * from './postgres';
 export * from './redis';
-export * from './shared';
 export * from './sql';

@@ -1,8 +1,6 @@
 // Versioned, idempotent schema migrations, run by the package itself. Each schema has one table
 // of applied versions (per component: anomaly, incidents …). Two executions starting at once
 // serialise on a transaction-scoped advisory lock, so each version is applied exactly once.
-import { ownStoreError } from './failure';
-import { sharedMap } from './shared';
 import { qualified, schemaName, type SqlStore } from './sql';
 
 export interface Migration {
@@ -53,6 +51,9 @@ export async function runMigrations(
 	});
 }
 
+// The migrations run in this process, by store, schema and component.
+const runs = new Map<string, Promise<number[]>>();
+
 /**
  * Brings `schema` up to the latest of `migrations` for `component`. Runs at most once per
  * process per store, schema and component (later calls reuse the result); returns the
@@ -67,7 +68,6 @@ export async function migrate(
 	schemaName(schema);
 	const latest = Math.max(0, ...migrations.map((m) => m.version));
 	const key = `${store.kind}|${store.address}|${schema}|${component}|${latest}`;
-	const runs = sharedMap<Promise<number[]>>('migrations');
 	let run = runs.get(key);
 	if (!run) {
 		run = runMigrations(store, schema, component, migrations);
@@ -77,12 +77,5 @@ export async function migrate(
 			() => runs.delete(key),
 		);
 	}
-	return run.catch((error) => {
-		throw ownStoreError(error);
-	});
-}
-
-/** Forgets which schemas were migrated in this process (tests that drop schemas). */
-export function forgetMigrations(): void {
-	sharedMap('migrations').clear();
+	return run;
 }

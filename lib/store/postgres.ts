@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 import { guarded, isConnectionError, storeFailure } from './failure';
-import { sharedMap } from './shared';
 import type { SqlExecutor, SqlRow, SqlStore } from './sql';
 
 export interface PostgresConnection {
@@ -62,9 +61,11 @@ function connectionKey(c: PostgresConnection): string {
 		.digest('hex');
 }
 
+// One pool per connection per process: every node loads this module from the one dist/lib.js.
+const pools = new Map<string, Pool>();
+
 /** The process-wide pool for this connection. */
 export function postgresPool(c: PostgresConnection): Pool {
-	const pools = sharedMap<Pool>('pg-pools');
 	const key = connectionKey(c);
 	let pool = pools.get(key);
 	if (!pool || (pool as Pool & { ending?: boolean }).ending) {
@@ -139,7 +140,6 @@ export async function testPostgresConnection(c: PostgresConnection): Promise<voi
 
 /** Ends every shared pool of this process (tests, shutdown). */
 export async function closePostgresPools(): Promise<void> {
-	const pools = sharedMap<Pool>('pg-pools');
 	const all = [...pools.values()];
 	pools.clear();
 	await Promise.all(all.map((p) => p.end().catch(() => undefined)));

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 
 import { guarded, storeFailure } from './failure';
-import { sharedMap } from './shared';
 
 export interface RedisConnection {
 	host: string;
@@ -90,9 +89,11 @@ function createClient(c: RedisConnection): Redis {
 	return client;
 }
 
+// One client per connection per process (module scope: dist/lib.js is loaded once).
+const clients = new Map<string, Redis>();
+
 /** The process-wide client for this connection, connected. */
 export async function redisClient(c: RedisConnection): Promise<Redis> {
-	const clients = sharedMap<Redis>('redis-clients');
 	const key = connectionKey(c);
 	let client = clients.get(key);
 	if (!client || client.status === 'end') {
@@ -120,7 +121,6 @@ export async function testRedisConnection(c: RedisConnection): Promise<void> {
 
 /** Closes every shared Redis client of this process (tests, shutdown). */
 export async function closeRedisClients(): Promise<void> {
-	const clients = sharedMap<Redis>('redis-clients');
 	const all = [...clients.values()];
 	clients.clear();
 	await Promise.all(all.map((c) => c.quit().catch(() => c.disconnect())));

@@ -16,10 +16,6 @@ export interface Window {
 	hi: number;
 }
 
-export function windowLength(w: Window): number {
-	return w.hi - w.lo;
-}
-
 /** The whole series as a window. */
 export function wholeSeries(series: Series): Window {
 	return { t: series.t, v: series.v, lo: 0, hi: series.t.length };

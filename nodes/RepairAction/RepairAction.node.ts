@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { kubernetesConnectionTest } from '../shared/kubernetes';
-import { storeCredentialTests, storeParameter } from '../shared/store';
+import { storeCredentials, storeCredentialTests, storeParameter } from '../shared/store';
 import { router } from './actions/router';
 import * as workload from './actions/workload/Workload.resource';
 
@@ -25,21 +25,7 @@ export class RepairAction implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'aiopsKubernetesApi', required: false, testedBy: 'kubernetesConnectionTest' },
-			{
-				name: 'aiopsRedisApi',
-				required: true,
-				testedBy: 'aiopsRedisConnectionTest',
-				displayOptions: { show: { store: ['redis'] } },
-			},
-			{
-				name: 'aiopsPostgresApi',
-				required: true,
-				testedBy: 'aiopsPostgresConnectionTest',
-				displayOptions: { show: { store: ['postgres', 'redis'] } },
-			},
-		],
+		credentials: storeCredentials({ postgresWithRedis: true, kubernetes: true }),
 		properties: [
 			{
 				...storeParameter(['embedded', 'postgres', 'redis']),

@@ -6,6 +6,7 @@ import type {
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
 	IExecuteFunctions,
+	INodeCredentialDescription,
 	INodeCredentialTestResult,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -63,12 +64,25 @@ export const embeddedFolderOption: INodeProperties = {
 	displayOptions: { show: { '/store': ['embedded'] } },
 };
 
+export const DEFAULT_KEY_PREFIX = 'aiops:';
+export const DEFAULT_SCHEMA = 'aiops';
+
+/** Option: the prefix of every Redis key (shown for Redis). */
+export const keyPrefixOption: INodeProperties = {
+	displayName: 'Key Prefix',
+	name: 'keyPrefix',
+	type: 'string',
+	default: DEFAULT_KEY_PREFIX,
+	description: `Prefix of every Redis key; empty means ${DEFAULT_KEY_PREFIX}`,
+	displayOptions: { show: { '/store': ['redis'] } },
+};
+
 /** Option: the SQL schema (shown for Postgres and embedded). */
 export const schemaOption: INodeProperties = {
 	displayName: 'Schema',
 	name: 'schema',
 	type: 'string',
-	default: 'aiops',
+	default: DEFAULT_SCHEMA,
 	description: 'Postgres schema of the tables; created and migrated by the node',
 	displayOptions: { show: { '/store': ['postgres', 'embedded'] } },
 };
@@ -105,12 +119,33 @@ export function storeParameter(choices: StoreChoice[]): INodeProperties {
 	};
 }
 
-// Nodes list the credentials INLINE in their description (n8n's lint reads the literal), e.g.
-//   { name: 'aiopsRedisApi', required: true, testedBy: 'aiopsRedisConnectionTest',
-//     displayOptions: { show: { store: ['redis'] } } },
-//   { name: 'aiopsPostgresApi', required: true, testedBy: 'aiopsPostgresConnectionTest',
-//     displayOptions: { show: { store: ['postgres'] } } },
-// and set `methods = { credentialTest: storeCredentialTests }`.
+/**
+ * The store credentials of a node's description: Redis when the Store is Redis, Postgres when it
+ * is Postgres — and with Redis too for a node that keeps tables beside its keys.
+ */
+export function storeCredentials(
+	options: { postgresWithRedis?: boolean; kubernetes?: boolean } = {},
+): INodeCredentialDescription[] {
+	return [
+		...(options.kubernetes
+			? [{ name: 'aiopsKubernetesApi', required: false, testedBy: 'kubernetesConnectionTest' }]
+			: []),
+		{
+			name: REDIS_CREDENTIAL,
+			required: true,
+			testedBy: 'aiopsRedisConnectionTest',
+			displayOptions: { show: { store: ['redis'] } },
+		},
+		{
+			name: POSTGRES_CREDENTIAL,
+			required: true,
+			testedBy: 'aiopsPostgresConnectionTest',
+			displayOptions: {
+				show: { store: options.postgresWithRedis ? ['postgres', 'redis'] : ['postgres'] },
+			},
+		},
+	];
+}
 
 async function testResult(
 	test: () => Promise<void>,
@@ -160,4 +195,55 @@ export async function sqlStore(
 		return postgresStore(postgresConnectionFrom(await this.getCredentials(POSTGRES_CREDENTIAL)));
 	}
 	return embeddedStore({ folder: embeddedFolderOverride || undefined });
+}
+
+/** Where a node keeps its state, as its Store parameter and store options say. */
+export interface StoreSettings {
+	choice: StoreChoice;
+	keyPrefix: string;
+	schema: string;
+	embeddedFolder?: string;
+}
+
+/**
+ * The store settings of the execution (item 0: one store per execution), from the Store
+ * parameter and the options collection `optionsParameter`. One rule for every node: an empty
+ * key prefix or schema means the default.
+ */
+export function storeSettings(
+	this: IExecuteFunctions,
+	optionsParameter = 'options',
+): StoreSettings {
+	const o = this.getNodeParameter(optionsParameter, 0, {}) as {
+		keyPrefix?: string;
+		schema?: string;
+		embeddedFolder?: string;
+	};
+	return {
+		choice: this.getNodeParameter('store', 0, 'embedded') as StoreChoice,
+		keyPrefix: o.keyPrefix || DEFAULT_KEY_PREFIX,
+		schema: o.schema || DEFAULT_SCHEMA,
+		embeddedFolder: o.embeddedFolder || undefined,
+	};
+}
+
+/** How a node builds its store over either kind of connection. */
+export interface StoreMaker<T> {
+	redis(connection: RedisConnection, keyPrefix: string): T;
+	sql(store: SqlStore, schema: string): T;
+}
+
+/** The node's store: Redis, Postgres or embedded, as the settings choose. */
+export async function openStore<T>(
+	ctx: IExecuteFunctions,
+	settings: StoreSettings,
+	make: StoreMaker<T>,
+): Promise<T> {
+	if (settings.choice === 'redis') {
+		return make.redis(await redisConnection.call(ctx), settings.keyPrefix);
+	}
+	return make.sql(
+		await sqlStore.call(ctx, settings.choice, settings.embeddedFolder),
+		settings.schema,
+	);
 }

@@ -26,6 +26,14 @@ export function loadNode(name: string): INodeType {
 	return new mod[name]();
 }
 
+/**
+ * lib/store as the built nodes run it (dist/lib.js, loaded once per process): their pools,
+ * clients and PGlite instances, which the sources' copy of lib/store does not see.
+ */
+export function builtStore(): typeof import('../../lib/store') {
+	return requireFromRoot(join(DIST, 'lib.js'))['store/index'];
+}
+
 export function loadCredentialType(className: string): ICredentialType {
 	const mod = requireFromRoot(join(DIST, 'credentials', `${className}.credentials.js`));
 	return new mod[className]();

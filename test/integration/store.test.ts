@@ -13,7 +13,7 @@ import {
 	postgresStore,
 	redisClient,
 	runMigrations,
-	sharedMap,
+	openEmbeddedFolders,
 	testPostgresConnection,
 	testRedisConnection,
 	type Migration,
@@ -167,17 +167,12 @@ describe('embedded store', () => {
 		);
 	});
 
-	it('opens one PGlite per folder for the whole process, shared through globalThis', async () => {
+	it('opens one PGlite per folder for the whole process', async () => {
 		const a = embeddedStore({ folder: folder.path });
 		const b = embeddedStore({ folder: join(folder.path, '.') });
 		await a.query('select 1');
 		await b.query('select 1');
-		const instances = sharedMap<Promise<unknown>>('pglite');
-		expect([...instances.keys()].filter((k) => k === folder.path)).toHaveLength(1);
-		const registry = (globalThis as unknown as Record<symbol, Map<string, Map<string, unknown>>>)[
-			Symbol.for('n8n-nodes-aiops.shared')
-		];
-		expect(registry.get('pglite')).toBe(instances);
+		expect(openEmbeddedFolders().filter((k) => k === folder.path)).toHaveLength(1);
 		expect(existsSync(join(folder.path, 'aiops-owner.pid'))).toBe(true);
 	});
 

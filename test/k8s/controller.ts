@@ -3,7 +3,7 @@
 // rolling update within maxSurge/maxUnavailable, status and conditions), ReplicaSet (pods),
 // StatefulSet and DaemonSet (pods, status), Job (completes), namespace termination, garbage
 // collection of dependents, and a kubelet stand-in that makes pods ready or fail on purpose.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import type { Json, JsonObject } from './patch';
 import { clone, deepEqual, isObject } from './patch';
@@ -11,7 +11,13 @@ import type { ResourceType } from './resources';
 import type { Store } from './store';
 
 /** How a pod whose container runs a given image fails instead of becoming ready. */
-export type PodFailure = 'CrashLoopBackOff' | 'OOMKilled' | 'ImagePullBackOff' | 'Unschedulable';
+export type PodFailure =
+	| 'CrashLoopBackOff'
+	| 'OOMKilled'
+	| 'ImagePullBackOff'
+	| 'Unschedulable'
+	/** set by the kubelet stand-in itself, from the pod's Secret and ConfigMap references */
+	| 'CreateContainerConfigError';
 
 const obj = (v: Json | undefined): JsonObject => (isObject(v) ? v : {});
 const meta = (o: JsonObject) => obj(o.metadata);
@@ -60,8 +66,11 @@ export function templateHash(template: JsonObject): string {
 
 function withoutHash(template: JsonObject): JsonObject {
 	const t = clone(template);
-	const labels = obj(obj(t.metadata).labels);
-	delete labels['pod-template-hash'];
+	const m = obj(t.metadata);
+	delete obj(m.labels)['pod-template-hash'];
+	// the API server keeps a zero creationTimestamp as null (kubectl undo sends it so); the
+	// controller compares Go structs, where null and absent are one zero time
+	if (m.creationTimestamp === null) delete m.creationTimestamp;
 	return t;
 }
 
@@ -284,7 +293,22 @@ export class Controllers {
 		} else if (replicas(newRS) < desired && total < desired + maxSurge) {
 			scale(newRS, Math.min(desired, replicas(newRS) + desired + maxSurge - total));
 		}
-		const available = all.reduce((n, rs) => n + Number(obj(rs.status).availableReplicas ?? 0), 0);
+		const availableOf = (rs: JsonObject) => Number(obj(rs.status).availableReplicas ?? 0);
+		// as the real controller (cleanupUnhealthyReplicas): old pods that are not available are
+		// scaled away first, or a rollback from a crashing revision could never finish
+		let maxCleanup =
+			all.reduce((n, rs) => n + replicas(rs), 0) -
+			(desired - maxUnavailable) -
+			Math.max(0, replicas(newRS) - availableOf(newRS));
+		for (const rs of olds) {
+			if (maxCleanup <= 0) break;
+			const n = Math.min(maxCleanup, replicas(rs) - availableOf(rs));
+			if (n > 0) {
+				scale(rs, replicas(rs) - n);
+				maxCleanup -= n;
+			}
+		}
+		const available = all.reduce((n, rs) => n + availableOf(rs), 0);
 		let canRemove = available - (desired - maxUnavailable);
 		for (const rs of olds) {
 			if (canRemove <= 0) break;
@@ -470,14 +494,99 @@ export class Controllers {
 			const age = (this.podAge.get(uid) ?? this.opts.podReadyTicks) + 1;
 			this.podAge.set(uid, age);
 			const containers = (obj(pod.spec).containers ?? []) as JsonObject[];
-			const failure = containers.map((c) => this.podFailures.get(str(c.image))).find(Boolean);
-			const status = podStatus(pod, age > this.opts.podReadyTicks, failure, age);
+			const configError = this.missingConfig(pod);
+			const failure = configError
+				? 'CreateContainerConfigError'
+				: containers.map((c) => this.podFailures.get(str(c.image))).find(Boolean);
+			const status = podStatus(pod, age > this.opts.podReadyTicks, failure, age, configError);
 			if (age <= Math.max(this.opts.podReadyTicks, 3)) this.pending = true;
 			if (!deepEqual(status, pod.status)) {
 				pod.status = status;
 				this.put('Pod', pod);
+				this.recordKubeletEvents(pod, status);
 			}
 		}
+	}
+
+	/**
+	 * The kubelet's CreateContainerConfigError: an env var taken from a Secret or ConfigMap (key
+	 * or envFrom) that does not exist, unless marked optional. Messages as the kubelet writes them.
+	 */
+	private missingConfig(pod: JsonObject): string | undefined {
+		const ns = str(meta(pod).namespace);
+		const lookup = (kind: 'Secret' | 'ConfigMap', name: string) =>
+			this.store.get(this.type(kind), ns, name);
+		for (const c of (obj(pod.spec).containers ?? []) as JsonObject[]) {
+			for (const e of (c.env ?? []) as JsonObject[]) {
+				const from = obj(e.valueFrom);
+				for (const [field, kind] of [
+					['secretKeyRef', 'Secret'],
+					['configMapKeyRef', 'ConfigMap'],
+				] as const) {
+					const ref = obj(from[field]);
+					if (!ref.name || ref.optional === true) continue;
+					const found = lookup(kind, str(ref.name));
+					if (!found) return `${kind.toLowerCase()} "${str(ref.name)}" not found`;
+					const data = { ...obj(found.data), ...obj(found.stringData) };
+					if (!(str(ref.key) in data))
+						return `couldn't find key ${str(ref.key)} in ${kind} ${ns}/${str(ref.name)}`;
+				}
+			}
+			for (const f of (c.envFrom ?? []) as JsonObject[]) {
+				for (const [field, kind] of [
+					['secretRef', 'Secret'],
+					['configMapRef', 'ConfigMap'],
+				] as const) {
+					const ref = obj(f[field]);
+					if (ref.name && ref.optional !== true && !lookup(kind, str(ref.name)))
+						return `${kind.toLowerCase()} "${str(ref.name)}" not found`;
+				}
+			}
+		}
+		return undefined;
+	}
+
+	/** Warning events as the kubelet records them for a container that cannot run; counted up on repeats. */
+	private recordKubeletEvents(pod: JsonObject, status: JsonObject) {
+		for (const s of (status.containerStatuses ?? []) as JsonObject[]) {
+			const waiting = obj(obj(s.state).waiting);
+			const reason = str(waiting.reason);
+			const image = str(s.image);
+			const events: [string, string][] =
+				reason === 'CrashLoopBackOff'
+					? [['BackOff', `Back-off restarting failed container ${str(s.name)} in pod ${str(meta(pod).name)}`]]
+					: reason === 'ImagePullBackOff'
+						? [
+								['Failed', `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`],
+								['BackOff', `Back-off pulling image "${image}"`],
+							]
+						: reason === 'CreateContainerConfigError'
+							? [['Failed', `Error: ${str(waiting.message)}`]]
+							: [];
+			for (const [eventReason, message] of events) this.recordEvent(pod, eventReason, message);
+		}
+	}
+
+	private recordEvent(involved: JsonObject, reason: string, message: string) {
+		const m = meta(involved);
+		const ns = str(m.namespace);
+		const name = `${str(m.name)}.${createHash('sha256').update(`${reason}|${message}`).digest('hex').slice(0, 16)}`;
+		const now = rfc3339();
+		const existing = this.store.get(this.type('Event'), ns, name);
+		this.put('Event', {
+			apiVersion: 'v1',
+			kind: 'Event',
+			metadata: { name, namespace: ns, ...(existing ? { uid: meta(existing).uid, creationTimestamp: meta(existing).creationTimestamp } : { uid: randomUUID(), creationTimestamp: now }) },
+			involvedObject: { kind: str(involved.kind), name: str(m.name), namespace: ns, uid: str(m.uid), apiVersion: str(involved.apiVersion) },
+			reason,
+			message,
+			type: 'Warning',
+			source: { component: 'kubelet', host: str(obj(involved.spec).nodeName) },
+			count: Number(existing?.count ?? 0) + 1,
+			firstTimestamp: existing ? str(existing.firstTimestamp) : now,
+			lastTimestamp: now,
+			reportingComponent: 'kubelet',
+		});
 	}
 
 	// ---- StatefulSet and DaemonSet: pods and status, replaced on template change ----
@@ -659,6 +768,7 @@ function podStatus(
 	ready: boolean,
 	failure: PodFailure | undefined,
 	age: number,
+	configError?: string,
 ): JsonObject {
 	const old = obj(pod.status);
 	const startTime = str(old.startTime) || rfc3339();
@@ -697,6 +807,11 @@ function podStatus(
 			ready: false,
 			restartCount: Number(prevStatus?.restartCount ?? 0),
 		};
+		if (failure === 'CreateContainerConfigError')
+			return {
+				...base,
+				state: { waiting: { reason: 'CreateContainerConfigError', message: configError ?? '' } },
+			};
 		if (failure === 'ImagePullBackOff')
 			return {
 				...base,
@@ -733,7 +848,10 @@ function podStatus(
 		return { ...base, ready: true, started: true, state: { running: { startedAt: startTime } } };
 	});
 	const allReady = statuses.length > 0 && statuses.every((s) => s.ready);
-	const phase = failure === 'ImagePullBackOff' || (!ready && !failure) ? 'Pending' : 'Running';
+	const phase =
+		failure === 'ImagePullBackOff' || failure === 'CreateContainerConfigError' || (!ready && !failure)
+			? 'Pending'
+			: 'Running';
 	return {
 		phase,
 		conditions: [

@@ -35,6 +35,9 @@ export const RESOURCE_TYPES: ResourceType[] = [
 	t('v1', 'Service', 'services', true, { shortNames: ['svc'], subresources: ['status'] }),
 	t('v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
 	t('v1', 'Pod', 'pods', true, { shortNames: ['po'], subresources: ['status', 'log'] }),
+	t('v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+	t('v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),
+	t('v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: ['status'] }),
 	t('v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'] }),
 	t('v1', 'LimitRange', 'limitranges', true, { shortNames: ['limits'] }),
 	t('v1', 'ResourceQuota', 'resourcequotas', true, {

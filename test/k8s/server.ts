@@ -134,6 +134,21 @@ export class FakeKube {
 				terminationTicks: opts.terminationTicks ?? 1,
 			},
 		);
+		// the one node the kubelet stand-in schedules every pod on
+		this.store.put(this.type('Node'), {
+			apiVersion: 'v1',
+			kind: 'Node',
+			metadata: { name: 'node-1', uid: randomUUID(), creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), labels: { 'kubernetes.io/hostname': 'node-1' } },
+			spec: {},
+			status: {
+				conditions: [
+					{ type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory' },
+					{ type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure' },
+					{ type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID' },
+					{ type: 'Ready', status: 'True', reason: 'KubeletReady' },
+				],
+			},
+		});
 	}
 
 	// ---- lifecycle ----

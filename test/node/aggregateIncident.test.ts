@@ -2,8 +2,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { Client } from 'pg';
 
-import { closeEmbeddedStores, closePostgresPools, sharedMap } from '../../lib/store';
-import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, callWebhook, loadNode, runNode } from '../harness/nodeHarness';
 import { deliveries } from '../support/deliveries';
 import { closedPort } from '../support/net';
 import {
@@ -30,7 +29,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-	await Promise.all([closeEmbeddedStores(), closePostgresPools()]);
+	await Promise.all([builtStore().closeEmbeddedStores(), builtStore().closePostgresPools()]);
 	await dropSchema(schema);
 	folder.remove();
 });
@@ -281,7 +280,9 @@ describe.each(stores)('Aggregate Incident (built node) on %s', (name, storeParam
 
 describe('Aggregate Incident (built node): stores', () => {
 	it('shares one PGlite per folder with Record Anomaly (two bundles, one process)', () => {
-		const folders = [...sharedMap<unknown>('pglite').keys()].filter((k) => k === folder.path);
+		const folders = builtStore()
+			.openEmbeddedFolders()
+			.filter((k) => k === folder.path);
 		expect(folders).toEqual([folder.path]);
 	});
 

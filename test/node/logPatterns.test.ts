@@ -7,8 +7,7 @@ import {
 	DEFAULT_WARM_UP,
 	MASK_NAMES,
 } from '../../lib/logs';
-import { closeEmbeddedStores, closePostgresPools, closeRedisClients } from '../../lib/store';
-import { loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, loadNode, runNode } from '../harness/nodeHarness';
 import { FakeKube } from '../k8s/server';
 import { closedPort } from '../support/net';
 import {
@@ -20,6 +19,8 @@ import {
 	testSchema,
 	tmpFolder,
 } from '../support/stores';
+
+const { closeEmbeddedStores, closePostgresPools, closeRedisClients } = builtStore();
 
 const node = loadNode('LogPatterns');
 const recordAnomaly = loadNode('RecordAnomaly');
@@ -175,7 +176,8 @@ describe.each(stores)('Log Patterns (built node) on %s', (name, storeParams, cre
 		expect((recorded[0].json.frequency as Record<string, unknown>).count_24h).toBe(1);
 		const [again] = await record([{ json: n }]);
 		expect(again[0].json.duplicate).toBe(true);
-	});
+		// the first test on a store also opens it (PGlite: seconds on a loaded machine)
+	}, 120_000);
 
 	it('gives one item per line with its template and parameters, paired to its input item', async () => {
 		const scope = scopeOf('lines');

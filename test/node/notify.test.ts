@@ -4,8 +4,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { closeEmbeddedStores, closePostgresPools, closeRedisClients } from '../../lib/store';
-import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, callWebhook, loadNode, runNode } from '../harness/nodeHarness';
 import { startFakeService, startFakeSmtp, type FakeSmtp } from '../support/fakeChannels';
 import { decodeTelegramHtml } from '../support/notifyText';
 import {
@@ -17,6 +16,8 @@ import {
 	testSchema,
 	tmpFolder,
 } from '../support/stores';
+
+const { closeEmbeddedStores, closePostgresPools, closeRedisClients } = builtStore();
 
 const notify = loadNode('Notify');
 const TG_TOKEN = '7000000002:AAHnodeTestTokenValue0123456789';

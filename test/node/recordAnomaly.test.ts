@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import {
-	closeEmbeddedStores,
-	closePostgresPools,
-	closeRedisClients,
-	sharedMap,
-} from '../../lib/store';
 import { deriveAlertFields } from '../../lib/alerts';
-import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, callWebhook, loadNode, runNode } from '../harness/nodeHarness';
 import { deliveries } from '../support/deliveries';
 import {
 	deletePrefix,
@@ -22,6 +16,9 @@ import {
 	tmpFolder,
 } from '../support/stores';
 import { closedPort } from '../support/net';
+
+const { closeEmbeddedStores, closePostgresPools, closeRedisClients, openEmbeddedFolders } =
+	builtStore();
 
 const node = loadNode('RecordAnomaly');
 const trigger = loadNode('AlertmanagerTrigger');
@@ -343,10 +340,8 @@ describe('Record Anomaly (built node): store failures', () => {
 			for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
 				expect(files).toContain(join(__dirname, '../../dist/pglite', f));
 			}
-			// one PGlite per folder for the whole process, in the registry every bundle shares
-			expect([...sharedMap<unknown>('pglite').keys()]).toEqual(
-				expect.arrayContaining([folder.path, other.path]),
-			);
+			// one PGlite per folder for the whole process, opened by the one built lib/
+			expect(openEmbeddedFolders()).toEqual(expect.arrayContaining([folder.path, other.path]));
 		} finally {
 			reads.mockRestore();
 			await closeEmbeddedStores();

@@ -2,9 +2,10 @@
 // successful repair outcome reports that outcome as re-fired and the stats count it as failed.
 import type { IDataObject } from 'n8n-workflow';
 
-import { closeEmbeddedStores } from '../../lib/store';
-import { loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, loadNode, runNode } from '../harness/nodeHarness';
 import { tmpFolder } from '../support/stores';
+
+const { closeEmbeddedStores } = builtStore();
 
 const node = loadNode('RecordAnomaly');
 const folder = tmpFolder('refire-node');

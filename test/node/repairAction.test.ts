@@ -5,14 +5,7 @@ import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readAudit } from '../../lib/repair/audit';
-import {
-	closeEmbeddedStores,
-	closePostgresPools,
-	closeRedisClients,
-	embeddedStore,
-	postgresStore,
-} from '../../lib/store';
-import { callWebhook, loadNode, runNode } from '../harness/nodeHarness';
+import { builtStore, callWebhook, loadNode, runNode } from '../harness/nodeHarness';
 import { NS, startCluster, type Cluster } from '../support/repair';
 import {
 	deletePrefix,
@@ -23,6 +16,9 @@ import {
 	testSchema,
 	tmpFolder,
 } from '../support/stores';
+
+const { closeEmbeddedStores, closePostgresPools, closeRedisClients, embeddedStore, postgresStore } =
+	builtStore();
 
 const node = loadNode('RepairAction');
 const trigger = loadNode('AlertmanagerTrigger');
@@ -186,6 +182,36 @@ describe('Repair Action (built node)', () => {
 		expect(out[0].json).toEqual({ error: error.message, field: 'namespace' });
 		expect((out[1].json.repair as IDataObject).status).toBe('succeeded');
 		expect(out[2].json.repair).toMatchObject({ status: 'skipped', code: 'resolved' });
+	});
+
+	it('reads the guardrails of each item from that item (an expression per item)', async () => {
+		await cluster.deploy();
+		const alert = { labels: { alertname: 'X', namespace: NS, deployment: 'web' } };
+		const [out] = await runNode(node, {
+			parameters: {
+				operation: 'restart',
+				dryRun: true,
+				...embedded,
+				guardrails: {
+					maxPerHour: '={{ $json.maxPerHour }}',
+					deniedNamespaces: '={{ $json.deny }}',
+				},
+			},
+			items: [
+				{ json: { ...alert, maxPerHour: 0, deny: '' } },
+				{ json: { ...alert, maxPerHour: 3, deny: NS } },
+				{ json: { ...alert, maxPerHour: 3, deny: '' } },
+			],
+			credentials: kube,
+			continueOnFail: true,
+		});
+		expect(out[0].json).toEqual({
+			error: 'Item 0: maxPerHour must be a whole number ≥ 1, got 0',
+			field: 'maxPerHour',
+		});
+		expect(out[1].json.repair).toMatchObject({ status: 'skipped' });
+		expect((out[1].json.repair as IDataObject).reason).toMatch(NS);
+		expect(out[2].json.repair).toMatchObject({ status: 'dry_run' });
 	});
 
 	it('takes the target from parameters, dry-runs a rollback and changes nothing', async () => {

@@ -136,5 +136,6 @@ describe('Masker: values are recognised by their shape', () => {
 			),
 			{ numRuns: 300 },
 		);
-	});
+		// 300 generated lines take seconds on a loaded machine: a runner limit, not a speed check
+	}, 60_000);
 });

@@ -15,7 +15,9 @@ import {
 	ownNamespace,
 } from '../../lib/repair/namespaces';
 import { checkPolicy, type RemediationPolicy } from '../../lib/repair/policy';
-import { targetFromItem, targetKey } from '../../lib/repair/target';
+import { readAlertContext } from '../../lib/contract';
+type TargetRest = Parameters<typeof targetFromAlert> extends [unknown, ...infer R] ? R : never;
+import { targetFromAlert, targetKey } from '../../lib/repair/target';
 
 describe('workload kind from alert labels', () => {
 	it('names the kind from the label or the pod name shape', () => {
@@ -58,24 +60,26 @@ describe('repair target', () => {
 		},
 	};
 
+	const targetOf = (json: Record<string, unknown>, ...rest: TargetRest) =>
+		targetFromAlert(readAlertContext(json, 0), ...rest);
+
 	it('comes from the alert item as lib/alerts derives it', () => {
-		expect(targetFromItem(alert)).toEqual({
+		expect(targetOf(alert)).toEqual({
 			namespace: 'shop',
 			kind: 'Deployment',
 			name: 'web',
 			container: 'app',
 			pod: 'web-7d9c8b6f5d-x2x4z',
 		});
-		expect(targetKey(targetFromItem(alert))).toBe('shop/deployment/web');
+		expect(targetKey(targetOf(alert))).toBe('shop/deployment/web');
 	});
 
 	it('takes parameters over the item', () => {
-		const t = targetFromItem(alert, { namespace: 'other', kind: 'statefulset', name: 'db' });
+		const t = targetOf(alert, { namespace: 'other', kind: 'statefulset', name: 'db' });
 		expect(t).toMatchObject({ namespace: 'other', kind: 'StatefulSet', name: 'db' });
 		// a name given without a kind does not borrow the pod's kind
 		expect(
-			targetFromItem({ labels: { namespace: 'a', pod: 'db-0' } }, { name: 'web' }, 'Deployment')
-				.kind,
+			targetOf({ labels: { namespace: 'a', pod: 'db-0' } }, { name: 'web' }, 'Deployment').kind,
 		).toBe('Deployment');
 	});
 
@@ -88,13 +92,13 @@ describe('repair target', () => {
 			}
 			throw new Error('no error');
 		};
-		expect(err(() => targetFromItem({ labels: { deployment: 'web' } })).field).toBe('namespace');
-		expect(err(() => targetFromItem({ labels: { namespace: 'a' } })).field).toBe('name');
+		expect(err(() => targetOf({ labels: { deployment: 'web' } })).field).toBe('namespace');
+		expect(err(() => targetOf({ labels: { namespace: 'a' } })).field).toBe('name');
+		expect(err(() => targetOf({ labels: { namespace: 'A_b', deployment: 'web' } })).field).toBe(
+			'namespace',
+		);
 		expect(
-			err(() => targetFromItem({ labels: { namespace: 'A_b', deployment: 'web' } })).field,
-		).toBe('namespace');
-		expect(
-			err(() => targetFromItem({ labels: { namespace: 'a', cronjob: 'nightly' } })).message,
+			err(() => targetOf({ labels: { namespace: 'a', cronjob: 'nightly' } })).message,
 		).toContain('kind must be one of Deployment, StatefulSet, DaemonSet');
 	});
 });

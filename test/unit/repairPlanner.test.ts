@@ -155,3 +155,60 @@ describe('Auto planner', () => {
 		);
 	});
 });
+
+describe('Auto planner following a diagnosis', () => {
+	const diagnosis = (over: Partial<NonNullable<PlanFacts['diagnosis']>>) => ({
+		cause: 'crash_after_rollout',
+		confidence: 0.8,
+		summary: 'the crashes began with revision 7',
+		recommended: 'rollback' as const,
+		cannotHelp: ['restart', 'scale'] as RepairAction[],
+		...over,
+	});
+
+	it('takes the recommended action at tier 1, before the ladder, and says why', () => {
+		const plan = planRepair({ ...base, diagnosis: diagnosis({}) }, allow);
+		expect(plan.action).toBe('rollback');
+		expect(plan.explanation).toContain('diagnosis crash_after_rollout (80%)');
+	});
+
+	it('escalates with the reason when the diagnosis says nothing here can help', () => {
+		const plan = planRepair(
+			{ ...base, autoRepairLabel: 'restart', diagnosis: diagnosis({ cause: 'configuration_error', recommended: 'escalate', summary: 'Secret shop/db key password is missing' }) },
+			allow,
+		);
+		expect(plan).toMatchObject({ action: null, escalate: true });
+		expect(plan.explanation).toContain('Secret shop/db key password is missing');
+	});
+
+	it('never takes an action the diagnosis says cannot help, whatever proposes it', () => {
+		fc.assert(
+			fc.property(
+				fc.subarray([...REPAIR_ACTIONS]),
+				fc.integer({ min: 1, max: 3 }),
+				fc.constantFrom('', 'restart', 'scale', 'raise_memory', 'rollback'),
+				fc.boolean(),
+				(cannotHelp, tier, label, oom) => {
+					const plan = planRepair(
+						{ ...base, tier, autoRepairLabel: label, oomKilled: oom, recentRollout: recent, diagnosis: diagnosis({ recommended: null, cannotHelp }) },
+						allow,
+					);
+					return plan.action === null || !cannotHelp.includes(plan.action);
+				},
+			),
+		);
+	});
+
+	it('a recommended action the gate passes over falls to the ladder, still without the useless ones', () => {
+		const plan = planRepair(
+			{ ...base, tier: 2, oomKilled: true, recentRollout: recent, diagnosis: diagnosis({ cause: 'out_of_memory', recommended: 'raise_memory', cannotHelp: ['restart', 'scale'] }) },
+			skipping('raise_memory'),
+		);
+		expect(plan.action).toBe('rollback');
+		expect(plan.steps.map((s) => [s.action, s.decision])).toEqual([
+			['raise_memory', 'skipped'],
+			['restart', 'skipped'],
+			['rollback', 'chosen'],
+		]);
+	});
+});

@@ -213,8 +213,9 @@ export const optionsProperty: INodeProperties = {
 			name: 'depth',
 			type: 'number',
 			typeOptions: { minValue: 3 },
-			default: 4,
-			description: 'Drain’s tree depth: lines are routed by their length and first depth − 2 words',
+			default: 5,
+			description:
+				'Drain’s tree depth: lines are routed by their length and first depth − 2 words (a word with a digit routes as a value)',
 		},
 		embeddedFolderOption,
 

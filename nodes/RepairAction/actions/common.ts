@@ -9,6 +9,13 @@ import type {
 } from 'n8n-workflow';
 
 import { RedisAnomalyStore, SqlAnomalyStore, type AnomalyStore } from '../../../lib/anomaly';
+import {
+	readAlertContext,
+	readIncident,
+	writeRepair,
+	writeResolvedSkip,
+	type AlertContext,
+} from '../../../lib/contract';
 import { InvalidInputError } from '../../../lib/errors';
 import { SqlIncidentStore } from '../../../lib/incidents';
 import type { KubeClient } from '../../../lib/kube';
@@ -28,20 +35,27 @@ import {
 	type GuardRules,
 	type GuardStore,
 } from '../../../lib/repair/guards';
-import { deniedNamespaces, namespaceList, ownNamespace } from '../../../lib/repair/namespaces';
+import {
+	deniedNamespaces,
+	namespaceList,
+	ownNamespace,
+	type NamespaceRules,
+} from '../../../lib/repair/namespaces';
 import { incidentRecorder, recordResults, type RecordTargets } from '../../../lib/repair/record';
 import { RedisGuardStore } from '../../../lib/repair/redisGuardStore';
 import { SqlGuardStore } from '../../../lib/repair/sqlGuardStore';
-import { targetFromItem } from '../../../lib/repair/target';
+import { targetFromAlert, type RepairTarget } from '../../../lib/repair/target';
 import type { SqlStore } from '../../../lib/store';
 import { emitItems, type ItemOutcome } from '../../shared/items';
 import { optionalKubeClient } from '../../shared/kubernetes';
 import {
+	DEFAULT_KEY_PREFIX,
 	embeddedFolderOption,
-	redisConnection,
+	keyPrefixOption,
+	openStore,
 	schemaOption,
 	sqlStore,
-	type StoreChoice,
+	storeSettings,
 } from '../../shared/store';
 
 const ALL_BUT_CLEANUP = ['restart', 'rollback', 'raiseMemory', 'scale', 'deletePod', 'auto'];
@@ -237,13 +251,8 @@ export const optionsDescription: INodeProperties = {
 	options: [
 		embeddedFolderOption,
 		{
-			displayName: 'Key Prefix',
-			name: 'keyPrefix',
-			type: 'string',
-			default: 'aiops:',
-			description:
-				'Prefix of every Redis key (the same as Record Anomaly’s, so outcomes land in its history)',
-			displayOptions: { show: { '/store': ['redis'] } },
+			...keyPrefixOption,
+			description: `Prefix of every Redis key (the same as Record Anomaly’s, so outcomes land in its history); empty means ${DEFAULT_KEY_PREFIX}`,
 		},
 		{
 			displayName: 'Record Outcome In',
@@ -333,62 +342,39 @@ interface Stores {
 }
 
 /** The stores the Store parameter selects: guards and outcome history there, audit in SQL. */
-async function openStores(this: IExecuteFunctions, o: Options): Promise<Stores> {
-	const choice = this.getNodeParameter('store', 0) as StoreChoice;
-	const schema = o.schema || 'aiops';
+async function openStores(this: IExecuteFunctions): Promise<Stores> {
+	const settings = storeSettings.call(this);
 	// Redis keeps the guards and outcomes; the audit table needs SQL: the Postgres credential.
-	const sql = await sqlStore.call(this, choice === 'redis' ? 'postgres' : choice, o.embeddedFolder);
-	if (choice === 'redis') {
-		const connection = await redisConnection.call(this);
-		const prefix = o.keyPrefix ?? 'aiops:';
-		return {
+	const sql = await sqlStore.call(
+		this,
+		settings.choice === 'redis' ? 'postgres' : settings.choice,
+		settings.embeddedFolder,
+	);
+	const state = await openStore<Pick<Stores, 'guards' | 'anomaly'>>(this, settings, {
+		redis: (connection, prefix) => ({
 			guards: new RedisGuardStore(connection, { prefix }),
 			anomaly: new RedisAnomalyStore(connection, { prefix }),
-			sql,
-			schema,
-		};
-	}
-	return {
-		guards: new SqlGuardStore(sql, { schema }),
-		anomaly: new SqlAnomalyStore(sql, { schema }),
-		sql,
-		schema,
-	};
+		}),
+		sql: (store, schema) => ({
+			guards: new SqlGuardStore(store, { schema }),
+			anomaly: new SqlAnomalyStore(store, { schema }),
+		}),
+	});
+	return { ...state, sql, schema: settings.schema };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-	typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-
-function labelsOf(json: IDataObject): Record<string, string> {
-	const raw = isObject(json.dedupedLabels)
-		? json.dedupedLabels
-		: isObject(json.labels)
-			? json.labels
-			: {};
-	return Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<
-		string,
-		string
-	>;
+/** The tier Auto starts from: the parameter (1–4), else the item's incident's, else 1. */
+export function tierOf(this: IExecuteFunctions, i: number, json: IDataObject): number {
+	const tier = this.getNodeParameter('tier', i, 0) as number;
+	return tier >= 1 ? tier : (readIncident(json, i)?.recommended_tier ?? 1);
 }
 
-/** The incident's recommended tier the item carries (Aggregate Incident's output), else 1. */
-export function tierOf(json: IDataObject): number {
-	const incident = isObject(json.incident) ? json.incident : {};
-	for (const v of [json.recommended_tier, json.tier, incident.recommended_tier, incident.tier]) {
-		const n = Number(v);
-		if (v !== undefined && v !== null && v !== '' && Number.isInteger(n) && n >= 1 && n <= 4)
-			return n;
-	}
-	return 1;
-}
-
-function whyOf(json: IDataObject, labels: Record<string, string>): string {
-	const name = labels.alertname || text(isObject(json.signature) ? json.signature.alert_name : '');
+function whyOf(alert: AlertContext): string {
+	const name = alert.identity?.signature.alert_name;
 	if (!name) return 'requested by the workflow';
-	const annotations = isObject(json.annotations) ? json.annotations : {};
-	const summary = text(annotations.summary) || text(annotations.description);
-	return `alert ${name}${json.status ? ` (${String(json.status)})` : ''}${labels.namespace ? ` in ${labels.namespace}` : ''}${summary ? `: ${summary}` : ''}`;
+	const summary = alert.annotations.summary || alert.annotations.description;
+	const namespace = alert.labels.namespace;
+	return `alert ${name}${alert.status ? ` (${alert.status})` : ''}${namespace ? ` in ${namespace}` : ''}${summary ? `: ${summary}` : ''}`;
 }
 
 export type ParamsOf = (this: IExecuteFunctions, itemIndex: number) => Partial<ActionParams>;
@@ -396,8 +382,40 @@ export type AutoOf = (
 	this: IExecuteFunctions,
 	itemIndex: number,
 	json: IDataObject,
-	labels: Record<string, string>,
+	alert: AlertContext,
 ) => AutoInputs;
+
+/** The item's target: the target parameters (those the operation shows), else the alert. */
+function targetOf(this: IExecuteFunctions, i: number, alert: AlertContext): RepairTarget {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const p = (name: string) => String(this.getNodeParameter(name, i, '') ?? '');
+	const kind = this.getNodeParameter('kind', i, 'fromItem') as string;
+	return targetFromAlert(alert, {
+		namespace: p('namespace'),
+		kind: kind === 'fromItem' ? '' : kind,
+		name: p('workloadName'),
+		container: ['raiseMemory', 'auto'].includes(operation) ? p('container') : '',
+		pod: ['deletePod', 'auto'].includes(operation) ? p('pod') : '',
+	});
+}
+
+/** The item's guardrails: namespace rules and guard rules, both from this item's parameters. */
+function guardrailsOf(
+	this: IExecuteFunctions,
+	i: number,
+): { namespaces: NamespaceRules; rules: GuardRules } {
+	const g = this.getNodeParameter('guardrails', i, {}) as Guardrails;
+	return {
+		namespaces: {
+			allowed: namespaceList(g.allowedNamespaces ?? ''),
+			denied: deniedNamespaces(
+				namespaceList(g.deniedNamespaces ?? 'kube-system, kube-public'),
+				ownNamespace(),
+			),
+		},
+		rules: guardRules(g),
+	};
+}
 
 function buildRequest(
 	this: IExecuteFunctions,
@@ -406,30 +424,9 @@ function buildRequest(
 	json: IDataObject,
 	paramsOf: ParamsOf,
 	autoOf: AutoOf | undefined,
-	rules: GuardRules,
 	who: string,
 ): RepairRequest {
-	const labels = labelsOf(json);
-	const kind = this.getNodeParameter('kind', i, 'fromItem') as string;
-	const p = (name: string) => String(this.getNodeParameter(name, i, '') ?? '');
-	const guardrails = this.getNodeParameter('guardrails', i, {}) as Guardrails;
-	const target = targetFromItem(
-		json,
-		{
-			namespace: p('namespace'),
-			kind: kind === 'fromItem' ? '' : kind,
-			name: p('workloadName'),
-			container: ['raiseMemory', 'auto'].includes(this.getNodeParameter('operation', 0) as string)
-				? p('container')
-				: '',
-			pod: ['deletePod', 'auto'].includes(this.getNodeParameter('operation', 0) as string)
-				? p('pod')
-				: '',
-		},
-		'Deployment',
-	);
-	const anomalyKey = text(json.anomaly_key) || undefined;
-	const incident = isObject(json.incident) ? json.incident : {};
+	const alert = readAlertContext(json, i);
 	const verifySeconds = Number(this.getNodeParameter('verifyTimeout', i, 300));
 	if (!(verifySeconds >= 1))
 		throw new InvalidInputError(
@@ -438,38 +435,19 @@ function buildRequest(
 		);
 	return {
 		operation,
-		target,
+		target: targetOf.call(this, i, alert),
 		dryRun: this.getNodeParameter('dryRun', i, false) as boolean,
 		approved: this.getNodeParameter('approved', i, false) as boolean,
 		who,
-		why: whyOf(json, labels),
-		anomalyKey,
-		incidentId:
-			text(json.incident_id) ||
-			text(incident.id) ||
-			(typeof incident.id === 'number' ? String(incident.id) : undefined),
-		auto: autoOf?.call(this, i, json, labels),
+		why: whyOf(alert),
+		anomalyKey: alert.identity?.anomaly_key,
+		incidentId: readIncident(json, i)?.id,
+		auto: autoOf?.call(this, i, json, alert),
 		params: { ...DEFAULT_ACTION_PARAMS, ...paramsOf.call(this, i) },
-		namespaces: {
-			allowed: namespaceList(guardrails.allowedNamespaces ?? ''),
-			denied: deniedNamespaces(
-				namespaceList(guardrails.deniedNamespaces ?? 'kube-system, kube-public'),
-				ownNamespace(),
-			),
-		},
-		rules,
-		verify: { timeoutMs: verifySeconds * 1000, healthUrl: p('healthUrl').trim() || undefined },
-	};
-}
-
-function resolvedResult(json: IDataObject): IDataObject {
-	return {
-		...json,
-		repair: {
-			status: 'skipped',
-			code: 'resolved',
-			reason: 'the alert is resolved: nothing to repair',
-			action: null,
+		...guardrailsOf.call(this, i),
+		verify: {
+			timeoutMs: verifySeconds * 1000,
+			healthUrl: String(this.getNodeParameter('healthUrl', i, '') ?? '').trim() || undefined,
 		},
 	};
 }
@@ -488,10 +466,8 @@ export async function runOperation(
 	const who = `n8n workflow "${workflow.name ?? ''}" (${workflow.id ?? ''}) execution ${this.getExecutionId()}`;
 	let client: KubeClient | null;
 	let stores: Stores;
-	let rules: GuardRules;
 	try {
-		rules = guardRules(this.getNodeParameter('guardrails', 0, {}) as Guardrails);
-		stores = await openStores.call(this, options);
+		stores = await openStores.call(this);
 		client = await optionalKubeClient.call(this, {
 			timeoutMs: (options.requestTimeout ?? 30) * 1000,
 		});
@@ -524,18 +500,16 @@ export async function runOperation(
 		const json = items[i].json;
 		try {
 			if (json.status === 'resolved') {
-				outcomes.push({ json: resolvedResult(json) });
+				outcomes.push({ json: writeResolvedSkip(json) });
 				continue;
 			}
-			const request = buildRequest.call(this, operation, i, json, paramsOf, autoOf, rules, who);
+			const request = buildRequest.call(this, operation, i, json, paramsOf, autoOf, who);
 			const result: RepairResult = await runRepair(
 				{ kube: client, guards: stores.guards, anomaly: stores.anomaly, httpGet },
 				request,
 			);
 			const [recorded] = await recordResults([{ request, result }], targets);
-			outcomes.push({
-				json: { ...json, repair: { ...result, recorded } as unknown as IDataObject },
-			});
+			outcomes.push({ json: writeRepair(json, result, recorded) as unknown as IDataObject });
 		} catch (error) {
 			// a bad item names the field and the item; the other items still run
 			const e =

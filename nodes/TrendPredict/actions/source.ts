@@ -10,18 +10,15 @@ import type {
 
 import { InvalidInputError } from '../../../lib/errors';
 import {
-	PrometheusClient,
 	parsePromDuration,
 	parsePromTime,
-	prometheusBaseUrl,
-	prometheusHeaders,
 	selectWindow,
 	seriesFromJson,
-	type PrometheusConnection,
-	type PrometheusTransport,
+	type PrometheusClient,
 	type TimestampUnit,
 	type Window,
 } from '../../../lib/trend';
+import { prometheusClientOf } from '../../shared/prometheus';
 
 export const sourceProperties: INodeProperties[] = [
 	{
@@ -143,52 +140,9 @@ function evaluationTime(this: IExecuteFunctions, itemIndex: number): number | un
 	return parsePromTime(raw, 'evaluationTime');
 }
 
-/** The n8n side of the Prometheus client: the credential's authenticated request helper. */
-function n8nTransport(
-	this: IExecuteFunctions,
-	baseUrl: string,
-	timeoutMs: number,
-	insecure: boolean,
-): PrometheusTransport {
-	return async ({ path, query }) => {
-		const response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			'aiopsPrometheusApi',
-			{
-				method: 'GET',
-				url: baseUrl + path,
-				qs: query,
-				json: true,
-				timeout: timeoutMs,
-				skipSslCertificateValidation: insecure,
-				ignoreHttpStatusErrors: true,
-				returnFullResponse: true,
-			},
-		)) as { statusCode: number; body: unknown };
-		return { status: response.statusCode, body: response.body };
-	};
-}
-
-const clientCache = new WeakMap<IExecuteFunctions, PrometheusClient>();
-
-async function prometheus(this: IExecuteFunctions): Promise<PrometheusClient> {
-	let client = clientCache.get(this);
-	if (!client) {
-		const credentials = (await this.getCredentials(
-			'aiopsPrometheusApi',
-		)) as unknown as PrometheusConnection & {
-			ignoreSslIssues?: boolean;
-		};
-		const baseUrl = prometheusBaseUrl(credentials);
-		prometheusHeaders(credentials); // a broken Custom Headers JSON fails here, with its name
-		const timeoutSeconds = this.getNodeParameter('options.timeout', 0, 30) as number;
-		client = new PrometheusClient(
-			n8nTransport.call(this, baseUrl, timeoutSeconds * 1000, credentials.ignoreSslIssues === true),
-			baseUrl,
-		);
-		clientCache.set(this, client);
-	}
-	return client;
+function prometheus(this: IExecuteFunctions): Promise<PrometheusClient> {
+	const timeoutSeconds = this.getNodeParameter('options.timeout', 0, 30) as number;
+	return prometheusClientOf.call(this, timeoutSeconds * 1000);
 }
 
 async function fromPrometheus(this: IExecuteFunctions, itemIndex: number): Promise<SeriesInput[]> {

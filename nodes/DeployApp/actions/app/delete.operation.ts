@@ -1,15 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { assertDeleted, deleteApp } from '../../../../lib/deploy';
 import type { KubeClient } from '../../../../lib/kube';
-import { mapItems } from '../../../shared/items';
-import { itemObjects } from './input';
+import { forEachApp } from './input';
 import { failureInOutputOption } from './options';
 
 const properties: INodeProperties[] = [
@@ -50,16 +44,13 @@ export async function execute(
 	this: IExecuteFunctions,
 	client: KubeClient,
 ): Promise<INodeExecutionData[]> {
-	return mapItems.call(this, async (item, i) => {
-		const options = this.getNodeParameter('options', i, {}) as {
-			failureInOutput?: boolean;
-			waitForNamespace?: boolean;
-		};
-		const report = await deleteApp(client, itemObjects.call(this, item, i), {
-			timeoutMs: (this.getNodeParameter('namespaceTimeout', i, 300) as number) * 1000,
-			waitForNamespace: options.waitForNamespace ?? true,
-		});
-		if (!options.failureInOutput) assertDeleted(report);
-		return report as unknown as IDataObject;
-	});
+	return forEachApp(
+		this,
+		(app, i) =>
+			deleteApp(client, app.objects, {
+				timeoutMs: (this.getNodeParameter('namespaceTimeout', i, 300) as number) * 1000,
+				waitForNamespace: app.options.waitForNamespace ?? true,
+			}),
+		assertDeleted,
+	);
 }

@@ -1,21 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	assertDeployed,
-	deployApp,
-	parsePolicyAnnotations,
-	planDeploy,
-} from '../../../../lib/deploy';
+import { assertDeployed, deployApp, planDeploy } from '../../../../lib/deploy';
 import type { KubeClient } from '../../../../lib/kube';
-import { mapItems } from '../../../shared/items';
-import { fieldValue, itemObjects } from './input';
-import type { ApplyOptions } from './options';
+import { forEachApp } from './input';
 import { failureInOutputOption, forceOption, policyFieldOption } from './options';
 
 const properties: INodeProperties[] = [
@@ -63,27 +51,20 @@ export async function execute(
 	this: IExecuteFunctions,
 	client: KubeClient,
 ): Promise<INodeExecutionData[]> {
-	return mapItems.call(this, async (item, i) => {
-		const objects = itemObjects.call(this, item, i);
-		const options = this.getNodeParameter('options', i, {}) as ApplyOptions;
-		const policyField = options.policyField ?? 'policyAnnotations';
-		const report = await deployApp(client, objects, {
-			rolloutTimeoutMs: (this.getNodeParameter('rolloutTimeout', i, 300) as number) * 1000,
-			waitForRollout: options.waitForRollout ?? true,
-			force: options.force ?? true,
-			policy: parsePolicyAnnotations(fieldValue(item, policyField), policyField),
-		});
-		if (!options.failureInOutput) assertDeployed(report);
-		return report as unknown as IDataObject;
-	});
+	return forEachApp(
+		this,
+		(app, i) =>
+			deployApp(client, app.objects, {
+				rolloutTimeoutMs: (this.getNodeParameter('rolloutTimeout', i, 300) as number) * 1000,
+				waitForRollout: app.options.waitForRollout ?? true,
+				force: app.options.force ?? true,
+				policy: app.policy,
+			}),
+		assertDeployed,
+	);
 }
 
 /** Without a Kubernetes credential: the steps and objects a deploy would apply. */
 export async function plan(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return mapItems.call(this, async (item, i) => {
-		const options = this.getNodeParameter('options', i, {}) as ApplyOptions;
-		const policyField = options.policyField ?? 'policyAnnotations';
-		const policy = parsePolicyAnnotations(fieldValue(item, policyField), policyField);
-		return planDeploy(itemObjects.call(this, item, i), policy) as unknown as IDataObject;
-	});
+	return forEachApp(this, (app) => planDeploy(app.objects, app.policy));
 }

@@ -1,16 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { assertDryRunSucceeded, dryRunApp, parsePolicyAnnotations } from '../../../../lib/deploy';
+import { assertDryRunSucceeded, dryRunApp } from '../../../../lib/deploy';
 import type { KubeClient } from '../../../../lib/kube';
-import { mapItems } from '../../../shared/items';
-import { fieldValue, itemObjects } from './input';
-import type { ApplyOptions } from './options';
+import { forEachApp } from './input';
 import { failureInOutputOption, forceOption, policyFieldOption } from './options';
 
 const properties: INodeProperties[] = [
@@ -41,15 +34,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	client: KubeClient,
 ): Promise<INodeExecutionData[]> {
-	return mapItems.call(this, async (item, i) => {
-		const objects = itemObjects.call(this, item, i);
-		const options = this.getNodeParameter('options', i, {}) as ApplyOptions;
-		const policyField = options.policyField ?? 'policyAnnotations';
-		const report = await dryRunApp(client, objects, {
-			force: options.force ?? true,
-			policy: parsePolicyAnnotations(fieldValue(item, policyField), policyField),
-		});
-		if (!options.failureInOutput) assertDryRunSucceeded(report);
-		return report as unknown as IDataObject;
-	});
+	return forEachApp(
+		this,
+		(app) =>
+			dryRunApp(client, app.objects, { force: app.options.force ?? true, policy: app.policy }),
+		assertDryRunSucceeded,
+	);
 }

@@ -1,10 +1,19 @@
 // Where an item's Kubernetes objects come from: an array of objects (Render Manifests'
-// `objects`) or a multi-document YAML string (`yaml`); and the remediation policy map.
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+// `objects`) or a multi-document YAML string (`yaml`); the remediation policy map; and the item
+// loop every operation runs in.
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
+import { parsePolicyAnnotations } from '../../../../lib/deploy';
 import { InvalidInputError } from '../../../../lib/errors';
 import type { KubeObject } from '../../../../lib/kube';
 import { parseObjectList, parseYamlObjects } from '../../../../lib/kube';
+import { mapItems } from '../../../shared/items';
+import type { AppOptions } from './options';
 
 export const inputDescription: INodeProperties[] = [
 	{
@@ -81,15 +90,41 @@ export function objectsFromItem(
 	return objects;
 }
 
-/** The input parameters of item i, and its objects. */
-export function itemObjects(
-	this: IExecuteFunctions,
-	item: INodeExecutionData,
-	i: number,
-): KubeObject[] {
-	return objectsFromItem(item, {
+/** What every operation reads for item i: its objects, its options, and the policy they name. */
+export interface AppItem {
+	objects: KubeObject[];
+	options: AppOptions;
+	policy: Record<string, string> | undefined;
+}
+
+function appItem(this: IExecuteFunctions, item: INodeExecutionData, i: number): AppItem {
+	const objects = objectsFromItem(item, {
 		source: this.getNodeParameter('source', i) as string,
 		objectsField: this.getNodeParameter('objectsField', i, 'objects') as string,
 		yamlField: this.getNodeParameter('yamlField', i, 'yaml') as string,
+	});
+	const options = this.getNodeParameter('options', i, {}) as AppOptions;
+	const policyField = options.policyField ?? 'policyAnnotations';
+	return {
+		objects,
+		options,
+		policy: parsePolicyAnnotations(fieldValue(item, policyField), policyField),
+	};
+}
+
+/**
+ * Runs `work` for each item's app in turn; `assertOk` turns a failed report into the item's
+ * error unless the item's options report failures in the output.
+ */
+export async function forEachApp<R extends object>(
+	ctx: IExecuteFunctions,
+	work: (app: AppItem, i: number) => Promise<R> | R,
+	assertOk?: (report: R) => unknown,
+): Promise<INodeExecutionData[]> {
+	return mapItems.call(ctx, async (item, i) => {
+		const app = appItem.call(ctx, item, i);
+		const report = await work(app, i);
+		if (assertOk && !app.options.failureInOutput) assertOk(report);
+		return report as unknown as IDataObject;
 	});
 }

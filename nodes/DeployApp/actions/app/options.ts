@@ -31,9 +31,11 @@ export function forceOption(description: string): INodeProperties {
 	};
 }
 
-export interface ApplyOptions {
+/** The Options collection of every operation (each shows the ones it uses). */
+export interface AppOptions {
 	policyField?: string;
 	failureInOutput?: boolean;
 	force?: boolean;
 	waitForRollout?: boolean;
+	waitForNamespace?: boolean;
 }

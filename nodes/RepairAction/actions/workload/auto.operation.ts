@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_SATURATION_PATTERN } from '../../../../lib/repair/planner';
+import { readDiagnosis, type DiagnosisRef } from '../../../../lib/contract';
+import { DEFAULT_SATURATION_PATTERN, type DiagnosisFacts } from '../../../../lib/repair/planner';
 import { runOperation, tierOf } from '../common';
 import { memoryParams, memoryProperties } from './raiseMemory.operation';
 import { maxReplicasProperty } from './scale.operation';
@@ -9,7 +10,7 @@ import { maxReplicasProperty } from './scale.operation';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			"Chooses by the alert's auto_repair label, else by the incident's tier: 1 restart; 2 raise memory on OOMKilled, scale on saturation, else restart; 3 roll back a recent rollout, else escalate; 4 escalate. An action that rarely works for this signature (Record Anomaly's gate) is passed over for the next.",
+			"Follows Investigate's diagnosis when the item has a confident one (its action, or escalate; never an action it says cannot help); else chooses by the alert's auto_repair label, else by the incident's tier: 1 restart; 2 raise memory on OOMKilled, scale on saturation, else restart; 3 roll back a recent rollout, else escalate; 4 escalate. An action that rarely works for this signature (Record Anomaly's gate) is passed over for the next.",
 		name: 'autoNotice',
 		type: 'notice',
 		default: '',
@@ -40,6 +41,15 @@ const properties: INodeProperties[] = [
 		description: 'At tier 3, a rollout at most this old is rolled back',
 	},
 	{
+		displayName: 'Follow Diagnosis Above Confidence (%)',
+		name: 'diagnosisConfidence',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 101 },
+		default: 60,
+		description:
+			"An item's diagnosis (from Investigate) at least this confident decides the action; 101: ignore diagnoses",
+	},
+	{
 		displayName: 'Skip Below Success Rate (%)',
 		name: 'minSuccessRate',
 		type: 'number',
@@ -60,6 +70,10 @@ const properties: INodeProperties[] = [
 	maxReplicasProperty,
 ];
 
+function confidentDiagnosis(d: DiagnosisRef | null, threshold: number): DiagnosisFacts | null {
+	return d && d.cause !== 'unknown' && d.confidence >= threshold ? d : null;
+}
+
 export const description = updateDisplayOptions({ show: { operation: ['auto'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -72,14 +86,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				maxReplicas: this.getNodeParameter('maxReplicas', i, 10) as number,
 			};
 		},
-		function (i, json, labels) {
-			const tier = this.getNodeParameter('tier', i, 0) as number;
-			const signature = (json.signature ?? {}) as Record<string, unknown>;
+		function (i, json, alert) {
+			const signature = alert.identity?.signature;
 			return {
-				autoRepairLabel: labels.auto_repair ?? '',
-				tier: tier >= 1 ? tier : tierOf(json),
-				errorType: labels.reason || labels.error_type || String(signature.error_type ?? ''),
-				alertName: labels.alertname || String(signature.alert_name ?? ''),
+				autoRepairLabel: alert.labels.auto_repair ?? '',
+				tier: tierOf.call(this, i, json),
+				errorType: signature?.error_type ?? '',
+				alertName: signature?.alert_name ?? '',
 				saturationPattern: this.getNodeParameter(
 					'saturationPattern',
 					i,
@@ -87,6 +100,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				) as string,
 				recentRolloutMs: Math.round(
 					(this.getNodeParameter('recentRolloutHours', i, 6) as number) * 3_600_000,
+				),
+				diagnosis: confidentDiagnosis(
+					readDiagnosis(json, i),
+					(this.getNodeParameter('diagnosisConfidence', i, 60) as number) / 100,
 				),
 				gate: {
 					minSuccessRate: (this.getNodeParameter('minSuccessRate', i, 20) as number) / 100,
