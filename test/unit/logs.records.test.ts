@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { Json } from '../../lib/logs/batch';
+import { itemOutputs } from '../../lib/logs/batch';
 import { TemplateMiner } from '../../lib/logs/miner';
 import { joinRecords, traceIdentity } from '../../lib/logs/records';
 import type { LogLine, RunResult, ScopeState } from '../../lib/logs/scope';
@@ -270,5 +272,24 @@ describe('multi-line records: a trace is one record, named by exception type and
 			]),
 		).toMatchObject({ type: 'KeyError', frame: 'b.py:f', message: '1' });
 		expect(traceIdentity(['just one line'])).toBeUndefined();
+	});
+});
+
+describe('Per Line output of a record', () => {
+	it('gives each line of a trace its record’s template and marks the continuation lines', () => {
+		const texts = fixture('node.log').slice(0, 4); // a line, then an error with frames
+		const lines: LogLine[] = texts.map((text) => ({ text, pod: 'p', container: 'c', item: 0 }));
+		const run = runScope(emptyScopeState(), lines, 1000, WARM);
+		const [out] = itemOutputs(
+			[{ ok: [{ scope: { scope: 's', run, lines }, lines: [0, 1, 2, 3] }] }],
+			'lines',
+			1000,
+		) as Json[][];
+		expect(out.map((o) => [o.template, o.continuation ?? false])).toEqual([
+			['server listening on :<*>', false],
+			['exception=TypeError frame=lookup(nodeplain.js)', false],
+			['exception=TypeError frame=lookup(nodeplain.js)', true],
+			['exception=TypeError frame=lookup(nodeplain.js)', true],
+		]);
 	});
 });
