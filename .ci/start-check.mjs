@@ -66,6 +66,10 @@ try {
 		if (Date.now() > deadline) throw new Error('n8n did not come up within 40 minutes');
 		await sleep(1000);
 	}
+	// the rest of what it prints (secrets, URLs, how to stop it) comes once n8n answers
+	const printed = Date.now() + 5 * 60_000;
+	while (!output.includes('stop it with Ctrl-C') && child.exitCode === null && Date.now() < printed)
+		await sleep(500);
 	if (!output.includes('stop it with Ctrl-C')) fail('npm start does not say how to stop it');
 
 	const secrets = JSON.parse(readFileSync(join(home, 'aiops-secrets.json'), 'utf8'));

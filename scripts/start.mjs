@@ -114,6 +114,21 @@ const NEEDS_SETUP = {
 	aiopsInspection1: 'an AIOps Prometheus API credential on both Trend Predict nodes',
 	aiopsLogInspect1: 'the namespaces, a Kubernetes API credential and a Notify channel',
 };
+// AIOPS_QUEUE_WORKERS=N: the same in n8n's queue mode (scripts/queue-start.mjs); never returns
+if (process.env.AIOPS_QUEUE_WORKERS) {
+	const { runQueueMode } = await import('./queue-start.mjs');
+	await runQueueMode({
+		runtime,
+		userFolder,
+		host,
+		port,
+		secrets,
+		credentials,
+		workflows,
+		log,
+		publish: (wf) => !NEEDS_SETUP[wf.id],
+	});
+}
 log(`importing ${workflows.length} workflow(s) and their default credentials`);
 await importAndPublish({
 	runtime,

@@ -3,5 +3,7 @@ export * from './replicas';
 export * from './signature';
 export * from './webhook';
 export * from './workload';
+export * from './instant';
+export * from './delivery';
 export * from './filters';
 export * from './receiverAuth';

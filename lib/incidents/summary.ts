@@ -97,7 +97,7 @@ export async function summarizeOpenIncidents(
 		open: 0,
 		byTier: { '1': 0, '2': 0, '3': 0, '4': 0 },
 		byAge: empty(),
-		byTierAndAge: {},
+		byTierAndAge: { '1': empty(), '2': empty(), '3': empty(), '4': empty() },
 		oldest: oldest.map(line),
 		predictedBreaches: predicted.length ? Number(predicted[0].total) : 0,
 		predicted: predicted.map(line),

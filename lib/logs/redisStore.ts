@@ -2,7 +2,13 @@
 // compare-and-set is one Lua script.
 import type Redis from 'ioredis';
 
-import { redisAddress, redisClient, redisFailure, type RedisConnection } from '../store';
+import {
+	DEFAULT_KEY_PREFIX,
+	redisAddress,
+	redisClient,
+	redisFailure,
+	type RedisConnection,
+} from '../store';
 import { emptyScopeState, type ScopeState } from './scope';
 import { reviveState, type LogStateStore, type VersionedState } from './store';
 
@@ -29,7 +35,7 @@ export class RedisLogStateStore implements LogStateStore {
 		options: RedisLogStateOptions = {},
 	) {
 		this.address = redisAddress(connection);
-		this.prefix = options.prefix ?? 'aiops:';
+		this.prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
 	}
 
 	private key(scope: string): string {

@@ -8,6 +8,7 @@ import type { ClusterProfile } from './cluster';
 import { FRAMEWORK_PROFILES } from './frameworks';
 import { PLAN_PROFILES, type Resources } from './plans';
 import { ANNOTATION_PREFIX, policyAnnotations, type RepairAction } from './policy';
+import { dict } from './rules';
 import type { AddonType, AppSpec } from './spec';
 
 export const MANAGED_BY = 'n8n-aiops';
@@ -143,7 +144,7 @@ export function buildContext(
 		};
 	}
 
-	const data: Record<string, string> = { ...framework.env(plan, spec.port) };
+	const data = Object.assign(dict<string>(), framework.env(plan, spec.port));
 	for (const v of spec.env) data[v.name] = v.value;
 	const configName = `${spec.name}-config`;
 

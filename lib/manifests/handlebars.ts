@@ -10,6 +10,7 @@ import Handlebars from 'handlebars/dist/cjs/handlebars';
 import { parseAllDocuments } from 'yaml';
 
 import { InvalidInputError } from '../errors';
+import { dict } from './rules';
 
 type HelperOptions = Handlebars.HelperOptions;
 
@@ -58,12 +59,12 @@ const VALUE_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
 	},
 	/** shallow merge of maps, later ones win: (merge labels (obj key="v")) */
 	merge: (...args) =>
-		Object.assign({}, ...hashOf(args).params.filter((p) => p && typeof p === 'object')),
+		Object.assign(dict(), ...hashOf(args).params.filter((p) => p && typeof p === 'object')),
 	/** a map from alternating keys and values: (map "app.kubernetes.io/name" app.name "tier" "web") */
 	map: (...args) => {
 		const { params } = hashOf(args);
 		if (params.length % 2 !== 0) throw new Error('map: expects key value pairs');
-		const out: Record<string, unknown> = {};
+		const out = dict<unknown>();
 		for (let i = 0; i < params.length; i += 2) out[scalarText(params[i], 'map')] = params[i + 1];
 		return out;
 	},
@@ -146,7 +147,7 @@ export function checkTemplate(
 		if (node.type !== 'SubExpression') return;
 		const sub = node as hbs.AST.SubExpression;
 		const helper = (sub.path as hbs.AST.PathExpression).original;
-		if (!(helper in VALUE_HELPERS) && helper !== 'lookup') {
+		if (!Object.hasOwn(VALUE_HELPERS, helper) && helper !== 'lookup') {
 			refuse(
 				node,
 				`(${helper} …) is not a known helper; known: ${[...Object.keys(VALUE_HELPERS), 'lookup'].join(', ')}`,
@@ -244,7 +245,7 @@ function placeholderReplacer(slots: Slots, name: string): (value: unknown) => un
 		}
 		if (Array.isArray(value)) return value.map(replace);
 		if (value && typeof value === 'object') {
-			const out: Record<string, unknown> = {};
+			const out = dict<unknown>();
 			for (const [key, v] of Object.entries(value)) {
 				const hit = lookup(key);
 				let realKey = key;

@@ -12,6 +12,14 @@ export function showValue(value: unknown): string {
 	return JSON.stringify(cut);
 }
 
+/**
+ * An empty map without a prototype, for every map keyed by user text: `__proto__`,
+ * `constructor` or `toString` are then plain keys, never Object.prototype's members.
+ */
+export function dict<T>(): Record<string, T> {
+	return Object.create(null) as Record<string, T>;
+}
+
 export function fail(field: string, rule: string, value?: unknown): never {
 	const got = value === undefined ? '' : `; got ${showValue(value)}`;
 	throw new InvalidInputError(`${field}: ${rule}${got}`, field);
@@ -87,27 +95,71 @@ export function hostname(value: unknown, field: string): string {
 	return text;
 }
 
-// The image reference grammar of github.com/distribution/reference (regexp.go): an optional
-// registry host[:port], slash-separated lowercase path components, an optional tag, an
-// optional digest.
+// Image references as the container runtime parses them: the grammar of
+// github.com/distribution/reference (regexp.go, normalize.go) and the digest rules of
+// github.com/opencontainers/go-digest, which the kubelet's runtime (containerd, CRI-O) applies
+// before pulling. Each part is checked on its own so the message says which part is wrong.
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
-const NAME = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const IMAGE_REFERENCE = new RegExp(`^(${NAME})(?::${TAG})?(?:@${DIGEST})?$`);
+const REGISTRY = new RegExp(
+	`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`,
+);
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*):(.*)$/;
+/** go-digest's registered algorithms and the length of their hex encoding */
+const DIGEST_HEX_LENGTH = new Map([
+	['sha256', 64],
+	['sha384', 96],
+	['sha512', 128],
+]);
+const NAME_MAX_LENGTH = 255;
 
 export function imageReference(value: unknown, field: string): string {
 	const text = requireString(value, field);
-	const match = IMAGE_REFERENCE.exec(text);
-	if (!match || match[1].length > 255) {
-		fail(
-			field,
-			'must be an image reference: [registry[:port]/]path[:tag][@digest], lowercase path, tag of letters, digits, ".", "_", "-" (at most 128), name at most 255 characters',
-			value,
+	const bad = (rule: string): never => fail(field, `not an image reference: ${rule}`, value);
+	const at = text.indexOf('@');
+	const named = at < 0 ? text : text.slice(0, at);
+	if (at >= 0) {
+		const digest = DIGEST.exec(text.slice(at + 1));
+		if (!digest) bad('the digest after @ must be algorithm:hex, e.g. sha256:<64 hex digits>');
+		const [, algorithm, hex] = digest!;
+		const length = DIGEST_HEX_LENGTH.get(algorithm);
+		if (length === undefined) {
+			bad(`the digest algorithm must be sha256, sha384 or sha512, not "${algorithm}"`);
+		}
+		if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
+			bad(`a ${algorithm} digest is ${length} lowercase hex digits (0-9, a-f)`);
+		}
+	}
+	// a tag is what follows the last ':' after the last '/' (before that, ':' is a port)
+	const colon = named.lastIndexOf(':');
+	const hasTag = colon > named.lastIndexOf('/');
+	const name = hasTag ? named.slice(0, colon) : named;
+	if (hasTag && !TAG.test(named.slice(colon + 1))) {
+		bad(
+			'the tag must be letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters',
 		);
 	}
+	if (name === '') bad('the name is empty');
+	if (name.length > NAME_MAX_LENGTH) bad(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+	// the first component is a registry when it has a '.' or ':', is localhost, or has capitals
+	const slash = name.indexOf('/');
+	const first = slash < 0 ? '' : name.slice(0, slash);
+	const isRegistry =
+		slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
+	if (isRegistry && !REGISTRY.test(first)) {
+		bad('the registry must be a host name or [IPv6 address], optionally with :port');
+	}
+	const path = isRegistry ? name.slice(slash + 1) : name;
+	if (path !== path.toLowerCase()) bad('the repository path must be lowercase');
+	for (const component of path.split('/')) {
+		if (!PATH_COMPONENT.test(component)) {
+			bad(
+				`the path component "${component}" must be lowercase letters and digits, separated by ".", "_", "__" or "-"`,
+			);
+		}
+	}
+	if (/^[a-f0-9]{64}$/.test(named)) bad('64 hex digits name an image ID, not a repository');
 	return text;
 }
 
@@ -322,7 +374,7 @@ export function labelMap(value: unknown, field: string): Record<string, string> 
 	} else {
 		return fail(field, 'must be an object of labels or "key=value, key=value" text', value);
 	}
-	const labels: Record<string, string> = {};
+	const labels = dict<string>();
 	for (const [key, v] of entries) {
 		labels[labelKey(key, `${field}.${key}`)] = labelValue(v, `${field}.${key}`);
 	}

@@ -8,6 +8,7 @@ import { PLAN_PROFILES, PLANS, type Plan } from './plans';
 import { REPAIR_ACTIONS, type RemediationPolicy, type RepairAction } from './policy';
 import {
 	boolean,
+	dict,
 	dns1035Label,
 	dns1123Label,
 	dns1123Subdomain,
@@ -117,6 +118,11 @@ const POLICY_FIELDS = [
 	'approvalRequired',
 ] as const;
 
+// The fields of list entries: an unknown one is reported like an unknown top-level field.
+const ENV_FIELDS = ['name', 'value'] as const;
+const SECRET_REF_FIELDS = ['secret', 'key', 'env'] as const;
+const ADDON_FIELDS = ['type', 'storage'] as const;
+
 function snakeCase(name: string): string {
 	return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
@@ -132,7 +138,7 @@ function readFields<K extends string>(
 	prefix: string,
 	warnings: string[],
 ): Partial<Record<K, unknown>> {
-	const out: Partial<Record<K, unknown>> = {};
+	const out = dict<unknown>() as Partial<Record<K, unknown>>;
 	const known = new Set<string>();
 	for (const field of fields) {
 		const snake = snakeCase(field);
@@ -158,17 +164,18 @@ function readFields<K extends string>(
 	return out;
 }
 
-function readEnv(value: unknown): EnvVar[] {
+function readEnv(value: unknown, warnings: string[]): EnvVar[] {
 	if (value === undefined) return [];
 	let entries: Array<{ name: string; nameField: string; raw: unknown; valueField: string }>;
 	if (Array.isArray(value)) {
 		entries = value.map((entry, i) => {
 			if (!isObject(entry)) fail(`env[${i}]`, 'must be an object with name and value', entry);
+			const fields = readFields(entry, ENV_FIELDS, `env[${i}].`, warnings);
 			const nameField = `env[${i}].name`;
 			return {
-				name: envName(entry.name, nameField),
+				name: envName(fields.name, nameField),
 				nameField,
-				raw: entry.value ?? '',
+				raw: fields.value ?? '',
 				valueField: `env[${i}].value`,
 			};
 		});
@@ -189,12 +196,13 @@ function readEnv(value: unknown): EnvVar[] {
 	});
 }
 
-function readSecretRefs(value: unknown): SecretRef[] {
+function readSecretRefs(value: unknown, warnings: string[]): SecretRef[] {
 	if (value === undefined) return [];
-	return list(value, 'secretRefs').map((entry, i) => {
+	return list(value, 'secretRefs').map((item, i) => {
 		const field = `secretRefs[${i}]`;
-		if (typeof entry === 'string') return { secret: dns1123Subdomain(entry, field) };
-		if (!isObject(entry)) return fail(field, 'must be a Secret name or {secret, key, env}', entry);
+		if (typeof item === 'string') return { secret: dns1123Subdomain(item, field) };
+		if (!isObject(item)) return fail(field, 'must be a Secret name or {secret, key, env}', item);
+		const entry = readFields(item, SECRET_REF_FIELDS, `${field}.`, warnings);
 		const secret = dns1123Subdomain(entry.secret, `${field}.secret`);
 		if (entry.key === undefined && entry.env === undefined) return { secret };
 		if (entry.key === undefined)
@@ -209,15 +217,16 @@ function readSecretRefs(value: unknown): SecretRef[] {
 	});
 }
 
-function readAddons(value: unknown, plan: Plan): Addon[] {
+function readAddons(value: unknown, plan: Plan, warnings: string[]): Addon[] {
 	if (value === undefined) return [];
-	const addons = list(value, 'addons').map((entry, i): Addon => {
+	const addons = list(value, 'addons').map((item, i): Addon => {
 		const field = `addons[${i}]`;
-		if (typeof entry === 'string') {
-			return { type: oneOf(entry, field, ADDONS), storage: PLAN_PROFILES[plan].addonStorage };
+		if (typeof item === 'string') {
+			return { type: oneOf(item, field, ADDONS), storage: PLAN_PROFILES[plan].addonStorage };
 		}
-		if (!isObject(entry))
-			return fail(field, `must be one of ${ADDONS.join(', ')} or {type, storage}`, entry);
+		if (!isObject(item))
+			return fail(field, `must be one of ${ADDONS.join(', ')} or {type, storage}`, item);
+		const entry = readFields(item, ADDON_FIELDS, `${field}.`, warnings);
 		const storage =
 			entry.storage === undefined
 				? PLAN_PROFILES[plan].addonStorage
@@ -322,7 +331,7 @@ function readPolicy(
 
 /** Env variables the addons and the worker set themselves; the app's env must not shadow them. */
 export function addonEnvNames(addons: Addon[], framework: Framework): Record<string, string> {
-	const names: Record<string, string> = {};
+	const names = dict<string>();
 	if (addons.some((a) => a.type === 'postgresql')) names.DATABASE_URL = 'postgresql';
 	if (addons.some((a) => a.type === 'redis')) {
 		names.REDIS_URL = 'redis';
@@ -376,9 +385,9 @@ export function validateAppSpec(
 			? PLAN_PROFILES[plan].replicas
 			: integer(f.replicas, 'replicas', 1, 50);
 
-	const env = readEnv(f.env);
-	const secretRefs = readSecretRefs(f.secretRefs);
-	const addons = readAddons(f.addons, plan);
+	const env = readEnv(f.env, warnings);
+	const secretRefs = readSecretRefs(f.secretRefs, warnings);
+	const addons = readAddons(f.addons, plan, warnings);
 	const reserved = addonEnvNames(addons, framework);
 	const envSources = new Map<string, string>();
 	env.forEach((v) => envSources.set(v.name, `env.${v.name}`));

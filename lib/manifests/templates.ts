@@ -20,6 +20,7 @@ import {
 	compileTemplate,
 	type CompiledTemplate,
 } from './handlebars';
+import { dict } from './rules';
 import { ADDONS, type AddonType } from './spec';
 
 export const DASHBOARD_TEMPLATE = 'monitoring/dashboard.json';
@@ -73,7 +74,7 @@ function cacheKey(name: string, text: string): string {
  * Every template is checked (no raw output, known helpers and partials) before anything renders.
  */
 export function templateSet(overrides: Record<string, string> = {}): TemplateSet {
-	const texts: Record<string, string> = { ...BUILTIN_TEMPLATES };
+	const texts = Object.assign(dict<string>(), BUILTIN_TEMPLATES);
 	for (const [name, text] of Object.entries(overrides)) {
 		texts[templateName(name, `templates.${name}`)] = text;
 	}
@@ -90,7 +91,7 @@ export function templateSet(overrides: Record<string, string> = {}): TemplateSet
 		const key = cacheKey(name, texts[name]);
 		return compiled.get(key) ?? remember(compiled, key, compileTemplate(name, texts[name]));
 	};
-	const partials: Record<string, HandlebarsTemplateDelegate> = {};
+	const partials = dict<HandlebarsTemplateDelegate>();
 	for (const name of partialNames) {
 		const key = cacheKey(name, texts[name]);
 		partials[name] =

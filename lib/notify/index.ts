@@ -11,6 +11,8 @@ export * from './http';
 export * from './markup';
 export * from './message';
 export * from './notify';
+export * from './pendingApprovals';
 export * from './signature';
 export * from './templates';
 export * from './suppression';
+export * from './wellFormed';

@@ -14,6 +14,7 @@ import {
 	type DeliveryResult,
 } from './delivery';
 import type { OutgoingMessage } from './message';
+import { wellFormed } from './wellFormed';
 
 export type ChannelSpec =
 	| { channel: 'telegram'; credential: TelegramCredential; target: TelegramTarget }
@@ -60,6 +61,9 @@ export async function sendToChannel(
 	message: OutgoingMessage,
 	ctx: ChannelContext,
 ): Promise<DeliveryResult> {
+	// the one place every delivery passes: no channel ever sees an unpaired surrogate
+	spec = { ...spec, target: wellFormed(spec.target) } as ChannelSpec;
+	message = wellFormed(message);
 	try {
 		switch (spec.channel) {
 			case 'telegram':

@@ -73,6 +73,20 @@ export const NOTIFY_MIGRATIONS: Migration[] = [
 			`create index if not exists notify_sent_expires_at on ${qualified(schema, SENT_TABLE)} (expires_at)`,
 		],
 	},
+	{
+		version: 2,
+		name: 'one pending approval per key (pendingApprovals.ts)',
+		statements: (schema) => [
+			`create table if not exists ${qualified(schema, 'notify_pending_approvals')} (
+				key text primary key,
+				request_id text not null,
+				requested_at timestamptz not null default now(),
+				expires_at timestamptz not null,
+				joined integer not null default 0,
+				answer text
+			)`,
+		],
+	},
 ];
 
 export class SqlRepeatGuard implements RepeatGuard {

@@ -16,6 +16,7 @@ import repairNeedsApproval from '../../templates/notifications/repair_needs_appr
 import repairSucceeded from '../../templates/notifications/repair_succeeded.hbs';
 import { InvalidInputError } from '../errors';
 import { parseMarkup, titleOf, type Span } from './markup';
+import { foldedData } from './wellFormed';
 
 export const NOTIFY_EVENTS = [
 	'alert_fired',
@@ -137,13 +138,21 @@ export function renderMessage(
 			'event',
 		);
 	}
-	let text: string;
-	try {
-		text = compile(source, field)(data ?? {});
-	} catch (error) {
-		if (error instanceof InvalidInputError) throw error;
-		throw new InvalidInputError(`The template failed: ${(error as Error).message}`, field);
-	}
+	const template = compile(source, field);
+	const run = (context: unknown): string => {
+		try {
+			return template(context ?? {});
+		} catch (error) {
+			throw new InvalidInputError(`The template failed: ${(error as Error).message}`, field);
+		}
+	};
+	const text = run(data);
 	const spans = parseMarkup(text.trim());
-	return { event, title: titleOf(spans), spans };
+	// The title is the first line the template writes, not the first line of a value: a value
+	// with line breaks would otherwise lose everything after its first break from the title
+	// (the email subject). Rendered again with the values' breaks folded to spaces.
+	const folded = foldedData(data);
+	const titleText = JSON.stringify(folded) === JSON.stringify(data ?? null) ? text : run(folded);
+	const title = titleText === text ? titleOf(spans) : titleOf(parseMarkup(titleText.trim()));
+	return { event, title, spans };
 }

@@ -34,6 +34,8 @@ export interface FailedExecution {
 	at: string;
 	message: string | null;
 	node: string | null;
+	/** the failed execution this one retried, if it is a retry */
+	retryOf: string | null;
 	/** executions started as retries of this one, with their status */
 	retries: { id: string; status: string }[];
 	retriedSuccessfully: boolean;
@@ -150,6 +152,7 @@ export function summarizeExecutions(
 			at: new Date(e.startedAtMs).toISOString(),
 			message: e.message,
 			node: e.node,
+			retryOf: e.retryOf,
 			retries,
 			retriedSuccessfully: e.retrySuccessId !== null || retries.some((r) => r.status === 'success'),
 		};

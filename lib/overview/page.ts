@@ -21,18 +21,27 @@ th{font-weight:600;white-space:nowrap}td.n{text-align:right;font-variant-numeric
 .txt{overflow-wrap:anywhere;unicode-bidi:isolate}
 `;
 
+const POLICY = () => [
+	"default-src 'none'",
+	`style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+	"img-src 'none'",
+	"script-src 'none'",
+	"base-uri 'none'",
+	"form-action 'none'",
+];
+
 /** The Content-Security-Policy of the page: nothing but its own inline style. */
 export function pageCsp(): string {
-	const hash = createHash('sha256').update(STYLE).digest('base64');
-	return [
-		"default-src 'none'",
-		`style-src 'sha256-${hash}'`,
-		"img-src 'none'",
-		"script-src 'none'",
-		"base-uri 'none'",
-		"form-action 'none'",
-		"frame-ancestors 'none'",
-	].join('; ');
+	return [...POLICY(), "frame-ancestors 'none'"].join('; ');
+}
+
+/**
+ * The same policy inside the page: n8n replaces the Content-Security-Policy header of HTML
+ * webhook answers with its own sandbox policy, so the page carries its own (a meta policy
+ * cannot say frame-ancestors; the header n8n sends sandboxes the page instead).
+ */
+function metaCsp(): string {
+	return POLICY().join('; ');
 }
 
 const pct = (v: number | null) =>
@@ -78,7 +87,8 @@ function failureText(f: FailedExecution | null): string {
 	const retry = f.retries.length
 		? ` <span class="${f.retriedSuccessfully ? 'ok' : 'warn'}">retried: ${f.retries.map((r) => `#${t(r.id)} ${t(r.status)}`).join(', ')}</span>`
 		: ' <span class="mute">not retried</span>';
-	return `#${t(f.id)} <span title="${t(f.at)}">${t(f.at)}</span>${f.node ? ` in <b class="txt">${t(f.node)}</b>` : ''}: <span class="txt">${t(f.message ?? '(no message saved)')}</span>${retry}`;
+	const of = f.retryOf ? ` <span class="mute">(retry of #${t(f.retryOf)})</span>` : '';
+	return `#${t(f.id)}${of} <span title="${t(f.at)}">${t(f.at)}</span>${f.node ? ` in <b class="txt">${t(f.node)}</b>` : ''}: <span class="txt">${t(f.message ?? '(no message saved)')}</span>${retry}`;
 }
 
 function rate(r: RepairTotals): string {
@@ -189,5 +199,5 @@ export function renderPage(
 		`<h2>Notification channels</h2><div class="scroll"><table><thead><tr><th>channel</th><th>last</th><th>ms</th><th>failures 7 d</th><th>last delivery</th><th>detail</th></tr></thead><tbody>${checkRows(o.channels, now, false)}</tbody></table></div>`,
 		`<p class="meta">last successful inspection: <span data-metric="lastInspectionAt">${t(o.lastInspectionAt ?? 'never')}</span> · JSON: add <code>?format=json</code></p>`,
 	];
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="refresh" content="${refresh}"><meta name="referrer" content="no-referrer"><title>${t(title)}</title><style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>`;
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${t(metaCsp())}"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="refresh" content="${refresh}"><meta name="referrer" content="no-referrer"><title>${t(title)}</title><style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>`;
 }

@@ -23,6 +23,7 @@ import {
 	admitRefusal,
 	attemptWindows,
 	leaseRefusal,
+	type AdmitRequest,
 	type GuardRules,
 	type GuardState,
 	type GuardStore,
@@ -373,16 +374,8 @@ async function repairWorkload(
 		windows: attemptWindows(action, req.rules),
 		attemptId: run.attemptId,
 	};
-	// The guards first (breaker, backoff, cooldown, rate, raise cap), only looking: nothing
-	// is read from or sent to the cluster for a repair they refuse. In a dry run they only
-	// say what a real repair would meet.
-	const peek = admitRefusal(
-		await deps.guards.admit({ ...admission, record: false }),
-		admission,
-		req.rules,
-	);
+	const peek = await peekGuards(deps, req, run, admission);
 	if (peek && !req.dryRun) return run.skip(peek);
-	if (peek) run.result.would_skip = { code: peek.code, reason: peek.reason };
 
 	const prepared = await PREPARE[action]({
 		client: kube,
@@ -418,6 +411,26 @@ async function repairWorkload(
 	);
 	if (refusal) return run.skip(refusal);
 	return applyAndVerify(deps, kube, req, run, action, change);
+}
+
+/**
+ * The guards first (breaker, backoff, cooldown, rate, raise cap), only looking: nothing is read
+ * from or sent to the cluster for a repair they refuse. In a dry run they only say what a real
+ * repair would meet (would_skip).
+ */
+async function peekGuards(
+	deps: RepairDeps,
+	req: RepairRequest,
+	run: Run,
+	admission: Omit<AdmitRequest, 'record'>,
+): Promise<Refusal | undefined> {
+	const peek = admitRefusal(
+		await deps.guards.admit({ ...admission, record: false }),
+		admission,
+		req.rules,
+	);
+	if (peek && req.dryRun) run.result.would_skip = { code: peek.code, reason: peek.reason };
+	return peek;
 }
 
 /** Makes the change, waits for it to take, and records the result with the guards. */

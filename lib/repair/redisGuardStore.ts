@@ -1,7 +1,13 @@
 // The guard store on Redis: each operation is one Lua script (redisGuardScripts.ts).
 import type Redis from 'ioredis';
 
-import { redisAddress, redisClient, redisFailure, type RedisConnection } from '../store';
+import {
+	DEFAULT_KEY_PREFIX,
+	redisAddress,
+	redisClient,
+	redisFailure,
+	type RedisConnection,
+} from '../store';
 import type { RepairAction } from './actions';
 import {
 	ATTEMPT_RETENTION_MS,
@@ -40,7 +46,7 @@ export class RedisGuardStore implements GuardStore {
 		private readonly connection: RedisConnection,
 		options: RedisGuardOptions = {},
 	) {
-		this.prefix = options.prefix ?? 'aiops:';
+		this.prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
 		this.description = `Redis at ${redisAddress(connection)}`;
 	}
 

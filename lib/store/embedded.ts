@@ -33,11 +33,21 @@ export function embeddedFolder(options: EmbeddedOptions = {}): string {
 	return join(env.N8N_USER_FOLDER || homedir(), '.n8n', EMBEDDED_FOLDER_NAME);
 }
 
-/** The embedded store lives in one process; queue-mode workers would each have their own. */
-export function assertEmbeddedAllowed(env: Env = process.env): void {
-	if (env.EXECUTIONS_MODE === 'queue') {
+/**
+ * The embedded store lives in one process; queue-mode workers would each count in their own
+ * copy. Queue mode is EXECUTIONS_MODE=queue, or a process started as `n8n worker`/`n8n webhook`
+ * (those run in queue mode whatever the variable says).
+ */
+export function assertEmbeddedAllowed(
+	env: Env = process.env,
+	argv: readonly string[] = process.argv,
+): void {
+	// `node bin/n8n worker`: the command follows the script
+	const role = argv[2] === 'worker' || argv[2] === 'webhook' ? argv[2] : undefined;
+	if (env.EXECUTIONS_MODE === 'queue' || role) {
+		const why = role ? `this process is an n8n ${role}` : 'EXECUTIONS_MODE=queue';
 		throw new InvalidInputError(
-			'The embedded store cannot be used when n8n runs in queue mode (EXECUTIONS_MODE=queue): every worker would count in its own copy. Choose a Redis or Postgres credential as the store.',
+			`The embedded store serves one n8n process; choose Redis or Postgres (n8n runs in queue mode here: ${why}). Set the node's Store to Redis or Postgres, or run \`npm run workflows:stores\` to switch the shipped workflows.`,
 			'store',
 		);
 	}

@@ -1,3 +1,4 @@
+export * from './credentialChecks';
 export * from './embedded';
 export * from './failure';
 export * from './migrations';

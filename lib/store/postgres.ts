@@ -23,7 +23,7 @@ export function postgresAddress(c: PostgresConnection): string {
 	return `${c.host}:${c.port}/${c.database}`;
 }
 
-function poolConfig(c: PostgresConnection): PoolConfig {
+export function poolConfig(c: PostgresConnection): PoolConfig {
 	const ssl = c.ssl ?? 'disable';
 	return {
 		host: c.host,

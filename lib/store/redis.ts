@@ -1,6 +1,6 @@
 // Redis connections (ioredis) from this package's Redis credential. One client per distinct
-// connection per process, shared by all nodes (see shared.ts), failing fast when Redis is down
-// instead of queueing commands forever.
+// connection per process, shared by all nodes (every node loads this module from dist/lib.js),
+// failing fast when Redis is down instead of queueing commands forever.
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 
@@ -18,6 +18,9 @@ export interface RedisConnection {
 	/** Accept a certificate that does not verify (self-signed); insecure. */
 	tlsInsecure?: boolean;
 }
+
+/** What every key of this package starts with unless a node's Key Prefix says otherwise. */
+export const DEFAULT_KEY_PREFIX = 'aiops:';
 
 const LAST_ERROR = '__aiopsLastConnectionError';
 
@@ -60,7 +63,7 @@ function connectionKey(c: RedisConnection): string {
 		.digest('hex');
 }
 
-function createClient(c: RedisConnection): Redis {
+export function createClient(c: RedisConnection): Redis {
 	const client = new Redis({
 		host: c.host,
 		port: c.port,

@@ -8,9 +8,18 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { fromParameter, NodeConnectionTypes, webhookDescriptionFields } from 'n8n-workflow';
 
+import { receiverAuthProblem } from '../../lib/credentials';
 import { receiveAlerts } from './receive';
+
+const PATH_TEMPLATE = '={{$parameter["path"]}}';
+// n8n ≥ 2.41 resolves a declared field without its expression engine (an isolate per request
+// under N8N_EXPRESSION_ENGINE=vm); older versions evaluate the template.
+const webhookPath =
+	typeof webhookDescriptionFields === 'function' && typeof fromParameter === 'function'
+		? webhookDescriptionFields({ path: fromParameter('path') })
+		: { path: PATH_TEMPLATE };
 
 export class AlertmanagerTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,7 +50,10 @@ export class AlertmanagerTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
-				path: '={{$parameter["path"]}}',
+				// empty: the answer is the webhook's own {"status":"ok","alerts":N}, not n8n's
+				// default "firstEntryJson"
+				responseData: '',
+				...webhookPath,
 				isFullPath: true,
 			},
 		],
@@ -85,8 +97,17 @@ export class AlertmanagerTrigger implements INodeType {
 				description: 'Which alerts of a delivery become items',
 			},
 			{
-				displayName: 'Options',
+				// n8n skips its body parser for a version-1 webhook node whose options.binaryData is
+				// set and hands over the unread request: the trigger then decides auth before
+				// anything about the body, and answers every body problem itself.
+				displayName: 'Raw Body',
 				name: 'options',
+				type: 'hidden',
+				default: { binaryData: true },
+			},
+			{
+				displayName: 'Options',
+				name: 'alertOptions',
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
@@ -113,9 +134,10 @@ export class AlertmanagerTrigger implements INodeType {
 						displayName: 'Max Body Size (KB)',
 						name: 'maxBodyKb',
 						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 1024,
-						description: 'Deliveries larger than this are refused with 400 and start no execution',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description:
+							"Deliveries larger than this (before or after decompression) are refused with 413 and start no execution; 0 follows n8n's N8N_PAYLOAD_SIZE_MAX (16 MB by default)",
 					},
 				],
 			},
@@ -128,18 +150,15 @@ export class AlertmanagerTrigger implements INodeType {
 				this: ICredentialTestFunctions,
 				credential: ICredentialsDecrypted,
 			): Promise<INodeCredentialTestResult> {
-				const data = credential.data ?? {};
-				if (data.authType === 'basic') {
-					return data.user && data.password
-						? { status: 'OK', message: 'Basic auth is set' }
-						: {
-								status: 'Error',
-								message: 'User and Password are required for basic auth',
-							};
-				}
-				return data.token
-					? { status: 'OK', message: 'Bearer token is set' }
-					: { status: 'Error', message: 'Token is empty' };
+				// no server to reach: whether Alertmanager's secret can match and resists guessing
+				const problem = receiverAuthProblem(credential.data ?? {});
+				return problem
+					? { status: 'Error', message: problem }
+					: {
+							status: 'OK',
+							message:
+								'The secret can be sent by Alertmanager and is strong; put the same one in its webhook_config http_config',
+						};
 			},
 		},
 	};

@@ -1,13 +1,20 @@
-// The webhook half of the trigger: authenticate, parse, filter. Everything it decides about an
-// alert comes from lib/alerts; this file only maps n8n's request and parameters onto it.
+// The webhook half of the trigger. n8n hands a version-1 trigger whose `options.binaryData` is
+// set the request unread (its body parser is skipped), so everything is decided here, in an
+// order that reveals nothing early: auth (headers only), size, Content-Encoding, charset, JSON,
+// then the alerts. Every refusal is a 4xx naming the header or field and starts nothing.
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	AlertPayloadError,
+	decodeDelivery,
+	defaultBodyLimitBytes,
+	DeliveryError,
 	isAuthorized,
 	matchesLabels,
-	parseAlertmanagerWebhook,
 	parseLabelMatchers,
+	readAlertmanagerDelivery,
+	readBodyStream,
 	type ReceiverAuth,
 } from '../../lib/alerts';
 
@@ -17,9 +24,22 @@ interface TriggerOptions {
 	maxBodyKb?: number;
 }
 
-function reply(this: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+type IncomingRequest = AsyncIterable<Buffer> & {
+	rawBody?: Buffer;
+	/** set by n8n's body reader once it has read (and decoded) the body itself */
+	_body?: boolean;
+	readableEnded?: boolean;
+	headers: Record<string, string | string[] | undefined>;
+};
+
+function reply(
+	this: IWebhookFunctions,
+	status: number,
+	message: string,
+	field?: string,
+): IWebhookResponseData {
 	const res = this.getResponseObject();
-	res.status(status).json({ status: 'error', message });
+	res.status(status).json({ status: 'error', message, ...(field ? { field } : {}) });
 	return { noWebhookResponse: true };
 }
 
@@ -32,84 +52,110 @@ async function receiverAuth(this: IWebhookFunctions): Promise<ReceiverAuth> {
 		password?: string;
 	}>('alertmanagerReceiverApi');
 	return credential.authType === 'basic'
-		? {
-				type: 'basic',
-				user: credential.user ?? '',
-				password: credential.password ?? '',
-			}
+		? { type: 'basic', user: credential.user ?? '', password: credential.password ?? '' }
 		: { type: 'bearer', token: credential.token ?? '' };
 }
 
-function decodeBody(this: IWebhookFunctions): { body: unknown } | { error: string } {
-	const req = this.getRequestObject() as unknown as {
-		rawBody?: Buffer;
-		body?: unknown;
-	};
-	// n8n keeps the raw bytes for webhooks; decode them ourselves so a body that is not JSON, or
-	// sent without a JSON content type, gets our 400 with a reason instead of an empty object.
-	if (req.rawBody && req.rawBody.length > 0) {
-		try {
-			return { body: JSON.parse(req.rawBody.toString('utf8')) };
-		} catch (error) {
-			return { error: `body is not valid JSON: ${(error as Error).message}` };
-		}
-	}
-	return { body: this.getBodyData() };
+/** The settings; workflows saved before the raw-body intake kept them under `options`. */
+function triggerOptions(this: IWebhookFunctions): TriggerOptions {
+	const current = this.getNodeParameter('alertOptions', {}) as TriggerOptions;
+	const legacy = this.getNodeParameter('options', {}) as TriggerOptions & { binaryData?: boolean };
+	return { ...legacy, ...current };
 }
 
-function bodySize(this: IWebhookFunctions): number {
-	const req = this.getRequestObject() as unknown as { rawBody?: Buffer };
-	if (req.rawBody) return req.rawBody.length;
-	const length = Number(this.getHeaderData()['content-length']);
-	return Number.isFinite(length) ? length : JSON.stringify(this.getBodyData() ?? '').length;
+/** The bytes as sent, and whether n8n already undid their Content-Encoding. */
+async function rawBody(
+	req: IncomingRequest,
+	limit: number,
+): Promise<{ bytes: Buffer; decoded: boolean }> {
+	if (Buffer.isBuffer(req.rawBody)) return { bytes: req.rawBody, decoded: req._body === true };
+	if (req.readableEnded) return { bytes: Buffer.alloc(0), decoded: true };
+	return { bytes: await readBodyStream(req, limit), decoded: false };
+}
+
+/** Reads and discards what is left of the body, so a refusal never resets the connection. */
+async function drain(req: IncomingRequest): Promise<void> {
+	if (Buffer.isBuffer(req.rawBody) || req.readableEnded) return;
+	await readBodyStream(req, Number.MAX_SAFE_INTEGER).catch(() => undefined);
+}
+
+function header(req: IncomingRequest, name: string): string | undefined {
+	const value = req.headers[name];
+	return Array.isArray(value) ? value.join(', ') : value;
 }
 
 export async function receiveAlerts(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const headers = this.getHeaderData() as IDataObject;
-	if (!isAuthorized(await receiverAuth.call(this), headers.authorization as string | undefined)) {
+	const req = this.getRequestObject() as unknown as IncomingRequest;
+	if (!isAuthorized(await receiverAuth.call(this), header(req, 'authorization'))) {
+		await drain(req);
 		return reply.call(
 			this,
 			401,
 			'Unauthorized: the Authorization header does not match the receiver credential',
+			'Authorization',
 		);
 	}
-	const emit = this.getNodeParameter('emit', 'both') as 'both' | 'firing' | 'resolved';
-	const options = this.getNodeParameter('options', {}) as TriggerOptions;
-	const maxBytes = (options.maxBodyKb ?? 1024) * 1024;
-	if (bodySize.call(this) > maxBytes) {
+	const options = triggerOptions.call(this);
+	const limit = options.maxBodyKb ? options.maxBodyKb * 1024 : defaultBodyLimitBytes();
+
+	let matchers;
+	try {
+		matchers = parseLabelMatchers(options.labelFilters ?? '');
+	} catch (error) {
+		await drain(req);
+		// the node is misconfigured, not the delivery: Alertmanager should retry once it is fixed
+		return reply.call(this, 500, `Bad trigger configuration: ${(error as Error).message}`);
+	}
+
+	let delivery;
+	try {
+		const { bytes, decoded } = await rawBody(req, limit);
+		const body = decodeDelivery(
+			bytes,
+			{
+				contentType: header(req, 'content-type'),
+				contentEncoding: decoded ? undefined : header(req, 'content-encoding'),
+			},
+			limit,
+		);
+		delivery = readAlertmanagerDelivery(body.value, {
+			replicaLabels: (options.replicaLabels ?? '')
+				.split(',')
+				.map((l) => l.trim())
+				.filter(Boolean),
+			warnings: body.warnings,
+		});
+	} catch (error) {
+		if (error instanceof DeliveryError) {
+			await drain(req);
+			return reply.call(this, error.status, `Bad delivery: ${error.message}`, error.field);
+		}
+		if (error instanceof AlertPayloadError)
+			return reply.call(this, 400, `Bad Alertmanager payload: ${error.message}`, error.field);
+		throw new NodeOperationError(this.getNode(), error as Error);
+	}
+
+	const { refused } = delivery;
+	if (delivery.alerts.length === 0 && refused.length > 0) {
+		// nothing in the delivery can be an alert
 		return reply.call(
 			this,
 			400,
-			`Payload too large: the body exceeds ${options.maxBodyKb ?? 1024} KB (option Max Body Size)`,
+			`Bad Alertmanager payload: ${refused[0].message}${refused.length > 1 ? ` (and ${refused.length - 1} more)` : ''}`,
+			refused[0].field,
 		);
 	}
-
-	const decoded = decodeBody.call(this);
-	if ('error' in decoded)
-		return reply.call(this, 400, `Bad Alertmanager payload: ${decoded.error}`);
-
-	let alerts;
-	try {
-		const matchers = parseLabelMatchers(options.labelFilters ?? '');
-		const replicaLabels = (options.replicaLabels ?? '')
-			.split(',')
-			.map((l) => l.trim())
-			.filter(Boolean);
-		alerts = parseAlertmanagerWebhook(decoded.body, { replicaLabels }).filter(
-			(alert) =>
-				(emit === 'both' || alert.status === emit) && matchesLabels(alert.dedupedLabels, matchers),
-		);
-	} catch (error) {
-		if (error instanceof AlertPayloadError)
-			return reply.call(this, 400, `Bad Alertmanager payload: ${error.message}`);
-		return reply.call(this, 400, `Bad trigger configuration: ${(error as Error).message}`);
-	}
-
-	if (alerts.length === 0) {
-		// Acknowledge so Alertmanager does not retry; nothing matched, so nothing runs.
-		return { webhookResponse: { status: 'ok', alerts: 0 } };
-	}
+	const emit = this.getNodeParameter('emit', 'both') as 'both' | 'firing' | 'resolved';
+	const alerts = delivery.alerts.filter(
+		(alert) =>
+			(emit === 'both' || alert.status === emit) && matchesLabels(alert.dedupedLabels, matchers),
+	);
+	const answer: IDataObject = { status: 'ok', alerts: alerts.length };
+	if (refused.length > 0) answer.refused = refused as unknown as IDataObject[];
+	// Nothing matched: acknowledge so Alertmanager does not retry; nothing runs.
+	if (alerts.length === 0) return { webhookResponse: answer };
 	return {
+		webhookResponse: answer,
 		workflowData: [this.helpers.returnJsonArray(alerts as unknown as IDataObject[])],
 	};
 }

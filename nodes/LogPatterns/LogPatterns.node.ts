@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { kubernetesConnectionTest } from '../shared/kubernetes';
-import { storeCredentialTests, storeParameter } from '../shared/store';
+import { storeCredentials, storeCredentialTests, storeParameter } from '../shared/store';
 import { optionsProperty } from './actions/properties';
 import * as logPattern from './actions/logPattern/LogPattern.resource';
 import { router } from './actions/router';
@@ -29,26 +29,14 @@ export class LogPatterns implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'aiopsRedisApi',
-				required: true,
-				testedBy: 'aiopsRedisConnectionTest',
-				displayOptions: { show: { store: ['redis'] } },
-			},
-			{
-				name: 'aiopsPostgresApi',
-				required: true,
-				testedBy: 'aiopsPostgresConnectionTest',
-				displayOptions: { show: { store: ['postgres'] } },
-			},
+		credentials: storeCredentials([
 			{
 				name: 'aiopsKubernetesApi',
 				required: true,
 				testedBy: 'kubernetesConnectionTest',
 				displayOptions: { show: { source: ['kubernetes'] } },
 			},
-		],
+		]),
 		properties: [
 			storeParameter(['embedded', 'postgres', 'redis']),
 			{

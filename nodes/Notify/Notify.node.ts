@@ -58,17 +58,14 @@ export class Notify implements INodeType {
 				name: 'aiopsRedisApi',
 				required: true,
 				testedBy: 'aiopsRedisConnectionTest',
-				displayOptions: {
-					show: { operation: ['send'], suppressRepeats: [true], store: ['redis'] },
-				},
+				// the store is shown for Send with Suppress Repeats, and for Send and Wait
+				displayOptions: { show: { store: ['redis'] } },
 			},
 			{
 				name: 'aiopsPostgresApi',
 				required: true,
 				testedBy: 'aiopsPostgresConnectionTest',
-				displayOptions: {
-					show: { operation: ['send'], suppressRepeats: [true], store: ['postgres'] },
-				},
+				displayOptions: { show: { store: ['postgres'] } },
 			},
 			{
 				// Gated by Sign Webhook Requests alone (itself shown only for the webhook channel), not
@@ -82,6 +79,9 @@ export class Notify implements INodeType {
 				displayOptions: { show: { webhookSign: [true] } },
 			},
 		],
+		// what the editor shows on a waiting node, as n8n's own send-and-wait nodes do
+		waitingNodeTooltip:
+			'={{ $parameter["operation"] === "sendAndWait" ? "Execution will continue when someone approves or rejects the request, or when its time limit passes" : "" }}',
 		// Send and Wait for Approval resumes through these, as n8n's own send-and-wait nodes do:
 		// n8n routes <webhook-waiting>/<execution>/<node id> here while the execution waits.
 		webhooks: [

@@ -14,9 +14,8 @@ import {
 	networkError,
 	redact,
 } from '../../lib/notify';
+import { weakSecret } from '../../lib/credentials';
 import { smtpCredential } from './actions/message/common';
-
-export const MIN_SIGNING_SECRET_LENGTH = 16;
 
 async function result(
 	run: () => Promise<string>,
@@ -70,12 +69,10 @@ export const notifyCredentialTests = {
 		this: ICredentialTestFunctions,
 		credential: ICredentialsDecrypted,
 	): Promise<INodeCredentialTestResult> {
-		const secret = String(credential.data?.secret ?? '');
-		return secret.length >= MIN_SIGNING_SECRET_LENGTH
-			? { status: 'OK', message: 'The secret is long enough to sign with' }
-			: {
-					status: 'Error',
-					message: `The secret must have at least ${MIN_SIGNING_SECRET_LENGTH} characters`,
-				};
+		// no server to reach: whether the secret resists guessing
+		const problem = weakSecret(String(credential.data?.secret ?? ''), 'The signing secret');
+		return problem
+			? { status: 'Error', message: problem }
+			: { status: 'OK', message: 'The secret is strong enough to sign with' };
 	},
 };

@@ -25,7 +25,10 @@ export class RepairAction implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: storeCredentials({ postgresWithRedis: true, kubernetes: true }),
+		credentials: storeCredentials(
+			[{ name: 'aiopsKubernetesApi', required: false, testedBy: 'kubernetesConnectionTest' }],
+			{ postgresWithRedis: true },
+		),
 		properties: [
 			{
 				...storeParameter(['embedded', 'postgres', 'redis']),

@@ -1,5 +1,6 @@
 // The Kubernetes credential as nodes use it: its data as a lib/kube credential, a client for
-// it, and the credential test every Kubernetes node offers (GET /version).
+// it, and the credential test every Kubernetes node offers (GET /version, then a
+// SelfSubjectAccessReview of every verb the nodes use).
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
@@ -9,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { KubeClientOptions, KubeCredential } from '../../lib/kube';
-import { KubeClient, serverVersion } from '../../lib/kube';
+import { KubeClient, describeMissingAccess, missingAccess, serverVersion } from '../../lib/kube';
 
 export const KUBERNETES_CREDENTIAL = 'aiopsKubernetesApi';
 
@@ -63,9 +64,13 @@ export async function kubernetesConnectionTest(
 			timeoutMs: 10_000,
 		});
 		const version = await serverVersion(client);
+		const connected = `Connected to Kubernetes ${version.gitVersion} at ${client.server}`;
+		// reaching the server is half of it: the nodes also need their verbs on their resources
+		const missing = await missingAccess(client);
+		if (missing.length === 0) return { status: 'OK', message: connected };
 		return {
-			status: 'OK',
-			message: `Connected to Kubernetes ${version.gitVersion} at ${client.server}`,
+			status: 'Error',
+			message: `${connected}, but ${describeMissingAccess(missing)}. Bind the ClusterRoles in templates/rbac/ (repair-action.yaml, deploy-app.yaml) to this user or service account.`,
 		};
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };

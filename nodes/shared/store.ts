@@ -12,14 +12,18 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	checkPostgresCredential,
+	checkRedisCredential,
+	DEFAULT_KEY_PREFIX,
+	DEFAULT_SCHEMA,
 	embeddedStore,
 	postgresStore,
-	testPostgresConnection,
-	testRedisConnection,
 	type PostgresConnection,
 	type RedisConnection,
 	type SqlStore,
 } from '../../lib/store';
+
+export { DEFAULT_KEY_PREFIX };
 
 export type StoreChoice = 'embedded' | 'postgres' | 'redis';
 
@@ -64,8 +68,7 @@ export const embeddedFolderOption: INodeProperties = {
 	displayOptions: { show: { '/store': ['embedded'] } },
 };
 
-export const DEFAULT_KEY_PREFIX = 'aiops:';
-export const DEFAULT_SCHEMA = 'aiops';
+export { DEFAULT_SCHEMA };
 
 /** Option: the prefix of every Redis key (shown for Redis). */
 export const keyPrefixOption: INodeProperties = {
@@ -120,16 +123,15 @@ export function storeParameter(choices: StoreChoice[]): INodeProperties {
 }
 
 /**
- * The store credentials of a node's description: Redis when the Store is Redis, Postgres when it
- * is Postgres — and with Redis too for a node that keeps tables beside its keys.
+ * A node's credentials: its own (`others`), then the store's — Redis when the Store is Redis,
+ * Postgres when it is Postgres, and with Redis too for a node that keeps tables beside its keys.
  */
 export function storeCredentials(
-	options: { postgresWithRedis?: boolean; kubernetes?: boolean } = {},
+	others: INodeCredentialDescription[] = [],
+	options: { postgresWithRedis?: boolean } = {},
 ): INodeCredentialDescription[] {
 	return [
-		...(options.kubernetes
-			? [{ name: 'aiopsKubernetesApi', required: false, testedBy: 'kubernetesConnectionTest' }]
-			: []),
+		...others,
 		{
 			name: REDIS_CREDENTIAL,
 			required: true,
@@ -147,13 +149,9 @@ export function storeCredentials(
 	];
 }
 
-async function testResult(
-	test: () => Promise<void>,
-	ok: string,
-): Promise<INodeCredentialTestResult> {
+async function testResult(test: () => Promise<string>): Promise<INodeCredentialTestResult> {
 	try {
-		await test();
-		return { status: 'OK', message: ok };
+		return { status: 'OK', message: await test() };
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };
 	}
@@ -165,19 +163,13 @@ export const storeCredentialTests = {
 		this: ICredentialTestFunctions,
 		credential: ICredentialsDecrypted,
 	): Promise<INodeCredentialTestResult> {
-		return testResult(
-			() => testRedisConnection(redisConnectionFrom(credential.data ?? {})),
-			'Connected to Redis',
-		);
+		return testResult(() => checkRedisCredential(redisConnectionFrom(credential.data ?? {})));
 	},
 	async aiopsPostgresConnectionTest(
 		this: ICredentialTestFunctions,
 		credential: ICredentialsDecrypted,
 	): Promise<INodeCredentialTestResult> {
-		return testResult(
-			() => testPostgresConnection(postgresConnectionFrom(credential.data ?? {})),
-			'Connected to Postgres',
-		);
+		return testResult(() => checkPostgresCredential(postgresConnectionFrom(credential.data ?? {})));
 	},
 };
 

@@ -47,6 +47,7 @@ function approvalWorkflow(receiverUrl: string) {
 					timeLimit: '={{ $json.body.minutes || 60 }}',
 					timeLimitUnit: 'minutes',
 					onTimeout: 'reject',
+					approvalKey: '={{ $json.body.incident || "" }}',
 					options: {
 						template:
 							'🛑 <b>Approve {{body.repair.action}}</b> of {{body.repair.target}}\n<pre>{{body.repair.diff}}</pre>',
@@ -160,12 +161,16 @@ describe('Send and Wait for Approval in real n8n', () => {
 		receiver.received.filter((r) => r.url === path).map((r) => r.body as Record<string, unknown>);
 
 	/** Starts an execution and returns its approval request as the webhook channel got it. */
-	async function requestApproval(repair: Record<string, unknown>, minutes?: number) {
+	async function requestApproval(
+		repair: Record<string, unknown>,
+		minutes?: number,
+		incident?: string,
+	) {
 		const before = received('/approval-request').length;
 		const res = await fetch(`${n8n.baseUrl}/webhook/approval-start`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ repair, minutes }),
+			body: JSON.stringify({ repair, minutes, incident }),
 		});
 		expect(res.status).toBe(200);
 		const deadline = Date.now() + 60_000;
@@ -275,9 +280,16 @@ describe('Send and Wait for Approval in real n8n', () => {
 		});
 		expect(second.executionId).not.toBe(first.executionId);
 		await fetch(second.reject, { method: 'POST' });
-		const afterReject = await decided(2);
-		expect(afterReject[1].body).toMatchObject({ repair: { action: 'raise memory' } });
-		expect(afterReject[1].approval).toMatchObject({
+		// found by its action: on a loaded machine the silent run's timeout may resume first
+		const actionOf = (d: Record<string, unknown>) =>
+			((d.body as { repair?: { action?: string } }).repair ?? {}).action;
+		const rejected = await (async () => {
+			for (let n = 2; ; n++) {
+				const hit = (await decided(n)).find((d) => actionOf(d) === 'raise memory');
+				if (hit) return hit;
+			}
+		})();
+		expect(rejected.approval).toMatchObject({
 			approved: false,
 			decision: 'rejected',
 			timedOut: false,
@@ -286,7 +298,7 @@ describe('Send and Wait for Approval in real n8n', () => {
 		// the silent run: n8n resumes it when the limit passes, and the timeout rejects
 		expect(await executionStatus(silent.executionId)).toBe('waiting');
 		const all = await decided(3);
-		const timedOut = all[2];
+		const timedOut = all.find((d) => actionOf(d) === 'scale')!;
 		expect(timedOut.body).toMatchObject({ repair: { action: 'scale' } });
 		expect(timedOut.approval).toMatchObject({
 			approved: false,
@@ -296,5 +308,62 @@ describe('Send and Wait for Approval in real n8n', () => {
 		});
 		expect(await executionStatus(silent.executionId)).toBe('success');
 		expect(n8n.logs()).not.toContain(TG_TOKEN);
+	});
+
+	it('one pending request per incident: later executions join it, learn its answer, and never repair twice', async () => {
+		const requestsBefore = received('/approval-request').length;
+		const decidedBefore = received('/decided').length;
+		const rollback = { action: 'rollback', target: 'shop/api', diff: 'image: 1.3 → 1.2' };
+		const first = await requestApproval(rollback, undefined, 'incident-e2e-7');
+		// the request goes out just before the execution is parked as waiting
+		for (let i = 0; (await executionStatus(first.executionId)) !== 'waiting'; i++) {
+			if (i > 240) throw new Error('the first execution never waited');
+			await new Promise((r) => setTimeout(r, 250));
+		}
+
+		// four more occurrences of the same incident while the request waits, two at once
+		const start = () =>
+			fetch(`${n8n.baseUrl}/webhook/approval-start`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ repair: rollback, incident: 'incident-e2e-7' }),
+			});
+		await Promise.all([start(), start()]);
+		await start();
+		await start();
+		const joined = (await decided(decidedBefore + 4)).slice(decidedBefore);
+		for (const item of joined) {
+			expect(item.approval).toMatchObject({
+				decision: 'pending',
+				approved: false,
+				joined: true,
+				requestId: new URL(first.approve).searchParams.get('request'),
+			});
+		}
+		// no second request went out
+		expect(received('/approval-request')).toHaveLength(requestsBefore + 1);
+
+		await fetch(first.approve, { method: 'POST' });
+		const afterAnswer = await decided(decidedBefore + 5);
+		expect(afterAnswer[decidedBefore + 4].approval).toMatchObject({ approved: true, decision: 'approved' });
+
+		// an occurrence after the answer learns it and is not approved again
+		await start();
+		const late = (await decided(decidedBefore + 6))[decidedBefore + 5];
+		expect(late.approval).toMatchObject({ decision: 'approved', approved: false, joined: true });
+		expect(received('/approval-request')).toHaveLength(requestsBefore + 1);
+
+		// another incident is a request of its own
+		await requestApproval(rollback, undefined, 'incident-e2e-8');
+		expect(received('/approval-request')).toHaveLength(requestsBefore + 2);
+	});
+
+	it('serves the waiting tooltip like n8n\'s own send-and-wait nodes', async () => {
+		const res = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie } });
+		const types = (await res.json()) as Array<{ name: string; waitingNodeTooltip?: string }>;
+		const notify = types.find((t) => t.name === 'n8n-nodes-aiops.notify');
+		expect(notify?.waitingNodeTooltip).toBe(
+			'={{ $parameter["operation"] === "sendAndWait" ? "Execution will continue when someone approves or rejects the request, or when its time limit passes" : "" }}',
+		);
 	});
 });

@@ -288,6 +288,15 @@ describe('shipped playbooks: onboarding and alert → repair, with real Promethe
 		const levels = messages('escalation').map((m) => /Escalation: (\w+)/.exec(m.text)?.[1]);
 		expect(levels.filter((l) => l === 'REPEAT')).toHaveLength(1);
 		expect(levels.filter((l) => l === 'ESCALATE')).toHaveLength(1);
+		// occurrences 6–10 all asked to roll back the same incident while the first request
+		// waited: they joined it instead of sending four more, and the rollback ran once
+		expect(
+			messages('repair_needs_approval'),
+			messages()
+				.map((m) => `${m.event}: ${m.title} ${JSON.stringify([m.data?.incident?.id, m.data?.repair?.action, m.data?.occurrence_id, m.data?.approval])}`)
+				.join('\n'),
+		).toHaveLength(1);
+		expect(revision()).toBe(revisionBefore + 1);
 		log(`messages: ${notifications.received.map((r) => (r.body as Json).event).join(', ')}`);
 	});
 });

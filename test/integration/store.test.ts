@@ -7,6 +7,7 @@ import {
 	closeEmbeddedStores,
 	closePostgresPools,
 	closeRedisClients,
+	assertEmbeddedAllowed,
 	embeddedFolder,
 	embeddedStore,
 	migrate,
@@ -163,8 +164,16 @@ describe('embedded store', () => {
 
 	it('refuses clearly in queue mode', () => {
 		expect(() => embeddedStore({ folder: folder.path, env: { EXECUTIONS_MODE: 'queue' } })).toThrow(
-			/queue mode \(EXECUTIONS_MODE=queue\).*Redis or Postgres/,
+			/the embedded store serves one n8n process; choose Redis or Postgres.*EXECUTIONS_MODE=queue/i,
 		);
+	});
+
+	it('refuses in an n8n worker or webhook process even without EXECUTIONS_MODE', () => {
+		for (const role of ['worker', 'webhook'])
+			expect(() => assertEmbeddedAllowed({}, ['/node', '/n8n/bin/n8n', role])).toThrow(
+				new RegExp(`serves one n8n process.*n8n ${role}`),
+			);
+		expect(() => assertEmbeddedAllowed({}, ['/node', '/n8n/bin/n8n', 'start'])).not.toThrow();
 	});
 
 	it('opens one PGlite per folder for the whole process', async () => {

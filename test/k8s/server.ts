@@ -29,6 +29,8 @@ import {
 } from './patch';
 import type { RbacTable, RequestAttributes } from './rbac';
 import { allows, forbiddenReason } from './rbac';
+
+const SELF_SUBJECT_ACCESS_REVIEWS = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
 import type { ResourceType } from './resources';
 import { crdName, discoveryEntries, groupVersion, RESOURCE_TYPES } from './resources';
 import { errors, StatusError, successStatus } from './status';
@@ -361,6 +363,9 @@ export class FakeKube {
 		try {
 			const user = this.authenticate(req);
 			record.user = user;
+			if (url.pathname === SELF_SUBJECT_ACCESS_REVIEWS && method === 'POST') {
+				return send(this.accessReview(user, raw));
+			}
 			const route = this.route(url.pathname);
 			let attrs: RequestAttributes | undefined;
 			if (route.type === 'resource') {
@@ -391,6 +396,40 @@ export class FakeKube {
 			if (e instanceof StatusError) send({ status: e.status.code ?? 500, body: e.status });
 			else send({ status: 500, body: errors.internal(String((e as Error)?.message ?? e)).status });
 		}
+	}
+
+	/**
+	 * SelfSubjectAccessReview: may the caller do this? Every authenticated user may ask (the
+	 * system:basic-user role); the answer comes from the same RBAC table as real requests.
+	 */
+	private accessReview(user: string, raw: string): Reply {
+		const review = parseBody(raw) as {
+			spec?: { resourceAttributes?: Partial<RequestAttributes> & { group?: string } };
+		};
+		const a = review?.spec?.resourceAttributes;
+		if (!a?.verb || !a.resource) {
+			throw errors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [
+				{ field: 'spec.resourceAttributes', message: 'verb and resource are required' },
+			]);
+		}
+		const attrs: RequestAttributes = {
+			verb: a.verb,
+			apiGroup: a.group ?? '',
+			resource: a.resource,
+			subresource: a.subresource ?? '',
+			namespace: a.namespace ?? '',
+			name: a.name ?? '',
+		};
+		const allowed = !this.rbac || allows(this.rbac, attrs);
+		return {
+			status: 201,
+			body: {
+				apiVersion: 'authorization.k8s.io/v1',
+				kind: 'SelfSubjectAccessReview',
+				spec: review.spec,
+				status: allowed ? { allowed: true } : { allowed: false, reason: forbiddenReason(user, attrs) },
+			},
+		};
 	}
 
 	private authorize(user: string, rt: ResourceType, attrs: RequestAttributes) {

@@ -19,6 +19,7 @@ describe('Alertmanager Trigger (node)', () => {
 			{ credentials },
 		);
 		expect(result.status).toBe(200);
+		expect(result.responseBody).toEqual({ status: 'ok', alerts: 3 });
 		const items = result.workflowData![0];
 		expect(items).toHaveLength(3);
 		expect(items.map((i) => i.json.fingerprint)).toEqual([
@@ -87,19 +88,19 @@ describe('Alertmanager Trigger (node)', () => {
 		);
 		expect(result.status).toBe(400);
 		expect(result.workflowData).toBeUndefined();
-		expect(JSON.stringify(result.responseBody)).toMatch(/Bad Alertmanager payload/);
+		expect(JSON.stringify(result.responseBody)).toMatch(/Bad (delivery|Alertmanager payload)/);
 	});
 
-	it('refuses 1 MB of junk with 400 naming the size limit and starts nothing', async () => {
+	it('refuses a body over Max Body Size with 413 naming the limit and starts nothing', async () => {
 		const rawBody = 'x'.repeat(1024 * 1024 + 1);
 		const result = await callWebhook(
 			trigger,
 			{ rawBody, headers: { authorization: 'Bearer dev-token-123' } },
-			{ credentials },
+			{ credentials, parameters: { alertOptions: { maxBodyKb: 1024 } } },
 		);
-		expect(result.status).toBe(400);
+		expect(result.status).toBe(413);
 		expect(result.workflowData).toBeUndefined();
-		expect(JSON.stringify(result.responseBody)).toMatch(/exceeds 1024 KB/);
+		expect(JSON.stringify(result.responseBody)).toMatch(/exceeds the limit of 1 MB/);
 	});
 
 	it('filters by status and labels, and drops extra replica labels', async () => {
@@ -118,7 +119,7 @@ describe('Alertmanager Trigger (node)', () => {
 			{
 				credentials,
 				parameters: {
-					options: { labelFilters: 'pod="checkout-6f7b9c-x2k4p"', replicaLabels: 'x' },
+					alertOptions: { labelFilters: 'pod="checkout-6f7b9c-x2k4p"', replicaLabels: 'x' },
 				},
 			},
 		);
@@ -145,5 +146,21 @@ describe('Alertmanager Trigger (node)', () => {
 			{ parameters: { authentication: 'none' } },
 		);
 		expect(result.workflowData![0]).toHaveLength(3);
+	});
+
+	it('still reads settings a workflow saved under the former options name', async () => {
+		const result = await callWebhook(
+			trigger,
+			{ body: deliveries[0].body, headers: deliveries[0].headers },
+			{ credentials, parameters: { options: { labelFilters: 'pod="checkout-6f7b9c-x2k4p"' } } },
+		);
+		expect(result.workflowData![0]).toHaveLength(2);
+	});
+
+	it('declares the raw body to n8n and answers with its own JSON, not firstEntryJson', () => {
+		const options = trigger.description.properties.find((p) => p.name === 'options');
+		expect(options).toMatchObject({ type: 'hidden', default: { binaryData: true } });
+		expect(trigger.description.version).toBe(1);
+		expect(trigger.description.webhooks![0].responseData).toBe('');
 	});
 });

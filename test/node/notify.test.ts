@@ -261,7 +261,7 @@ describe.each([
 		const [escalated] = await run([item('escalation is another event')], 'escalation');
 		expect((escalated[0].json.notification as IDataObject).delivered).toBe(true);
 		expect(telegram.requests).toHaveLength(2);
-	});
+	}, 120_000); // the first use of the embedded store opens PGlite: tens of seconds on a loaded machine
 });
 
 const approval = {
@@ -273,7 +273,13 @@ const approval = {
 	emailTo: 'alice@example.com, bob@example.com',
 	timeLimit: 2,
 	timeLimitUnit: 'hours',
+	store: 'embedded',
+	storeOptions: { embeddedFolder: folder.path },
 };
+
+// every test asks about an incident of its own: a request for the same one would be joined
+let incidentCount = 0;
+const ownIncident = () => ({ approvalKey: `node-test-${process.pid}-${++incidentCount}` });
 
 const rollback: INodeExecutionData = {
 	json: {
@@ -301,7 +307,7 @@ async function requestApproval(parameters: IDataObject = {}) {
 	const waits: Date[] = [];
 	const executeData: IDataObject = {};
 	const [out] = await runNode(notify, {
-		parameters: { ...approval, ...parameters },
+		parameters: { ...approval, ...ownIncident(), ...parameters },
 		items: [rollback],
 		credentials: credentials(),
 		waits,
@@ -480,8 +486,9 @@ describe('Notify: Send and Wait for Approval', () => {
 			body: { ok: false, description: 'Bad Request: chat not found' },
 		});
 		const waits: Date[] = [];
+		const key = ownIncident();
 		const error = await runNode(notify, {
-			parameters: { ...approval, channels: ['telegram'] },
+			parameters: { ...approval, ...key, channels: ['telegram'] },
 			items: [rollback],
 			credentials: credentials(),
 			waits,
@@ -494,5 +501,56 @@ describe('Notify: Send and Wait for Approval', () => {
 			'The approval request reached no channel: telegram (-100200300): Telegram: Bad Request: chat not found',
 		);
 		expect(waits).toEqual([]);
+		// a request that reached nobody holds no key: the next occurrence asks again
+		const retry = await requestApproval(key);
+		expect(retry.waits).toHaveLength(1);
+	});
+
+	it('one pending request per incident and action: later items join it, send nothing, wait for nothing', async () => {
+		const first = await requestApproval({ approvalKey: '' });
+		const requestId = (first.out[0].json.approval as IDataObject).requestId;
+		const sent = telegram.requests.length;
+		// the same incident (inc-42) and action again, twice in one execution, plus another action
+		const other = { json: { ...rollback.json, repair: { action: 'raise_memory' } } };
+		const waits: Date[] = [];
+		const executeData: IDataObject = {};
+		const [out] = await runNode(notify, {
+			parameters: { ...approval, approvalKey: '' },
+			items: [rollback, rollback, other],
+			credentials: credentials(),
+			waits,
+			executeData,
+			executionId: 'exec-78',
+		});
+		for (const item of out.slice(0, 2)) {
+			expect(item.json.approval).toMatchObject({
+				decision: 'pending',
+				approved: false,
+				joined: true,
+				requestId,
+			});
+		}
+		// only the new action asked, in one request, and the execution waits for it
+		expect(out[2].json.approval).toMatchObject({ decision: 'waiting', title: '🛑 Approval needed: raise_memory' });
+		expect(telegram.requests.length).toBe(sent + 1);
+		expect(waits).toHaveLength(1);
+		// the answer to the new request leaves the joined items as they were
+		const waiting = (executeData.data as { main: INodeExecutionData[][] }).main[0];
+		expect(waiting.map((i) => (i.json.approval as IDataObject).decision)).toEqual([
+			'pending',
+			'pending',
+			'rejected',
+		]);
+		// an execution where every item joins sends nothing and does not wait
+		const joinedWaits: Date[] = [];
+		const [alone] = await runNode(notify, {
+			parameters: { ...approval, approvalKey: '' },
+			items: [rollback],
+			credentials: credentials(),
+			waits: joinedWaits,
+		});
+		expect(joinedWaits).toEqual([]);
+		expect(alone[0].json.approval).toMatchObject({ joined: true, joinedCount: 2 });
+		expect(telegram.requests.length).toBe(sent + 1);
 	});
 });

@@ -45,6 +45,23 @@ async function dropIn(kind: 'Postgres' | 'PGlite', schema: string): Promise<void
 	else await sqlFor(kind).query(`drop schema if exists "${schema}" cascade`);
 }
 
+/**
+ * Any store-backed object on one kind of store: `redis` gets the test Redis and a fresh key
+ * prefix, `sql` the test Postgres or this file's PGlite and a fresh schema.
+ */
+export function openOn<T>(
+	kind: StoreKind,
+	redis: (connection: ReturnType<typeof redisConnection>, prefix: string) => T,
+	sql: (store: SqlStore, schema: string) => T,
+): Opened<T> {
+	if (kind === 'Redis') {
+		const prefix = testPrefix();
+		return { store: redis(redisConnection(), prefix), cleanup: () => deletePrefix(prefix) };
+	}
+	const schema = testSchema();
+	return { store: sql(sqlFor(kind), schema), cleanup: () => dropIn(kind, schema) };
+}
+
 export function openAnomalyStore(
 	kind: StoreKind,
 	options: { retentionDays?: number } = {},

@@ -246,7 +246,7 @@ describe('parseAlertmanagerWebhook', () => {
 			'label not a string',
 			{
 				version: '4',
-				alerts: [{ status: 'firing', labels: { a: 1 }, startsAt: '2026-01-01T00:00:00Z' }],
+				alerts: [{ status: 'firing', labels: { a: null }, startsAt: '2026-01-01T00:00:00Z' }],
 			},
 			'alerts[0].labels.a',
 		],

@@ -252,6 +252,7 @@ describe("n8n's execution records", () => {
 			at: iso(30),
 			message: 'boom',
 			node: 'Check Health',
+			retryOf: null,
 			retries: [{ id: '5', status: 'success' }],
 			retriedSuccessfully: true,
 		});

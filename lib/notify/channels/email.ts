@@ -14,10 +14,11 @@ import { escapeHtml } from '../escape';
 import { emailHtmlBody } from '../format';
 import { plainText, truncateSpans, truncateText } from '../markup';
 import type { OutgoingMessage } from '../message';
+import { foldLineBreaks } from '../wellFormed';
 
 /** Mail has no hard limit; this keeps a runaway template from sending megabytes. */
 export const EMAIL_TEXT_LIMIT = 50_000;
-const SUBJECT_LIMIT = 200;
+export const SUBJECT_LIMIT = 200;
 
 export type SmtpTlsMode = 'starttls' | 'tls' | 'none';
 
@@ -52,6 +53,14 @@ export function parseAddresses(text: string, field: string): string[] {
 		.filter((a) => a.length > 0);
 	if (list.length === 0) throw new InvalidInputError(`${field} has no email address`, field);
 	for (const address of list) {
+		// a control character in a display name would start a header of its own
+		// eslint-disable-next-line no-control-regex
+		if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(address)) {
+			throw new InvalidInputError(
+				`${field}: "${JSON.stringify(address).slice(1, -1)}" contains a control character`,
+				field,
+			);
+		}
 		if (!ADDRESS.test(address)) {
 			throw new InvalidInputError(`${field}: "${address}" is not an email address`, field);
 		}
@@ -94,7 +103,7 @@ export function emailContent(message: OutgoingMessage, subject?: string) {
 				)
 				.join('')}</p>`
 		: '';
-	const title = (subject?.trim() || message.title).replace(/[\r\n]+/g, ' ');
+	const title = oneLine(subject?.trim() || message.title);
 	const html =
 		'<!doctype html><html><head><meta charset="utf-8">' +
 		`<title>${escapeHtml(title)}</title></head>` +
@@ -103,7 +112,40 @@ export function emailContent(message: OutgoingMessage, subject?: string) {
 		'<p style="color:#59636e;font-size:12px">Sent by n8n-nodes-aiops</p></body></html>';
 	const links = actions.map((a) => `${a.label}: ${a.url}`).join('\n');
 	const text = plainText(spans) + (links ? `\n\n${links}` : '');
-	return { subject: truncateText(title, SUBJECT_LIMIT, '…').text, html, text, truncated };
+	return { subject: subjectHeader(title), html, text, truncated };
+}
+
+/** A header value on one line: line breaks fold to spaces, other control characters too. */
+function oneLine(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return foldLineBreaks(text).replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, ' ');
+}
+
+/**
+ * The Subject header: cut visibly (…) at the limit, and written as RFC 2047 encoded words when
+ * it contains `=?`, which mail clients would otherwise decode as an encoded word somebody else
+ * wrote. Encoded as a whole, it displays literally. (Other subjects are left to nodemailer,
+ * which encodes non-ASCII text.)
+ */
+export function subjectHeader(title: string): string {
+	const subject = truncateText(title, SUBJECT_LIMIT, '…').text;
+	return subject.includes('=?') ? encodedWords(subject) : subject;
+}
+
+/** `=?UTF-8?B?…?=` words of at most 75 characters, never splitting a character (RFC 2047 §2, §5). */
+export function encodedWords(text: string): string {
+	const MAX_BYTES = 45; // 60 base64 characters + `=?UTF-8?B?` + `?=` = 72
+	const words: string[] = [];
+	let chunk = '';
+	for (const char of text) {
+		if (Buffer.byteLength(chunk + char, 'utf8') > MAX_BYTES) {
+			words.push(chunk);
+			chunk = '';
+		}
+		chunk += char;
+	}
+	if (chunk) words.push(chunk);
+	return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ');
 }
 
 type SmtpError = Error & {

@@ -9,11 +9,9 @@ import { readOverview, type Overview, type SourceProbe } from '../../../lib/over
 import { testRedisConnection, type SqlStore } from '../../../lib/store';
 import { kubeClient } from '../../shared/kubernetes';
 import { toNodeError } from '../../shared/items';
-import { redisConnection, sqlStore, type StoreChoice } from '../../shared/store';
+import { redisConnection, sqlStore, storeSettings } from '../../shared/store';
 
 export interface OverviewOptions {
-	schema?: string;
-	embeddedFolder?: string;
 	alertmanagerUrl?: string;
 	probeTimeoutMs?: number;
 	successesSaved?: boolean;
@@ -26,9 +24,13 @@ export function overviewOptions(this: IExecuteFunctions): OverviewOptions {
 	return this.getNodeParameter('options', 0, {}) as OverviewOptions;
 }
 
-export async function store(this: IExecuteFunctions, o: OverviewOptions): Promise<SqlStore> {
-	const choice = this.getNodeParameter('store', 0) as StoreChoice;
-	return sqlStore.call(this, choice, o.embeddedFolder);
+/** The SQL store the Store parameter selects, and its schema. */
+export async function store(this: IExecuteFunctions): Promise<{ sql: SqlStore; schema: string }> {
+	const settings = storeSettings.call(this);
+	return {
+		sql: await sqlStore.call(this, settings.choice, settings.embeddedFolder),
+		schema: settings.schema,
+	};
 }
 
 const hasCredential = (ctx: IExecuteFunctions, name: string) => !!ctx.getNode().credentials?.[name];
@@ -101,11 +103,11 @@ function n8nApiProbe(records: IDataObject[]): SourceProbe[] {
 
 /** Reads the overview; the input items are n8n's execution and workflow records, if any. */
 export async function overview(this: IExecuteFunctions, o: OverviewOptions): Promise<Overview> {
-	const sql = await store.call(this, o);
+	const { sql, schema } = await store.call(this);
 	const records = this.getInputData().map((item) => item.json);
 	return readOverview({
 		sql,
-		schema: o.schema || 'aiops',
+		schema,
 		nowMs: Date.now(),
 		executionItems: records,
 		successesSaved: o.successesSaved ?? true,

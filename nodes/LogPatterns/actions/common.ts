@@ -27,21 +27,18 @@ import {
 import { emitItems, type ItemOutcome } from '../../shared/items';
 import { kubeClient } from '../../shared/kubernetes';
 import { referenceNow as clock } from '../../shared/clock';
-import { redisConnection, sqlStore, type StoreChoice } from '../../shared/store';
+import { openStore, storeSettings } from '../../shared/store';
 
 interface Options {
 	burstMinCount?: number;
 	burstMinRuns?: number;
 	burstSigma?: number;
 	depth?: number;
-	embeddedFolder?: string;
 	extraMasks?: string;
-	keyPrefix?: string;
 	masks?: string[];
 	maxLineLength?: number;
 	maxClusters?: number;
 	referenceTime?: string;
-	schema?: string;
 	siblingThreshold?: number;
 	similarityThreshold?: number;
 }
@@ -87,15 +84,9 @@ export function learnOptions(this: IExecuteFunctions, withWarmUp: boolean): Lear
 }
 
 export async function logStateStore(this: IExecuteFunctions): Promise<LogStateStore> {
-	const choice = this.getNodeParameter('store', 0) as StoreChoice;
-	const o = options.call(this);
-	if (choice === 'redis') {
-		return new RedisLogStateStore(await redisConnection.call(this), {
-			prefix: o.keyPrefix ?? 'aiops:',
-		});
-	}
-	return new SqlLogStateStore(await sqlStore.call(this, choice, o.embeddedFolder), {
-		schema: o.schema || 'aiops',
+	return openStore<LogStateStore>(this, storeSettings.call(this), {
+		redis: (connection, prefix) => new RedisLogStateStore(connection, { prefix }),
+		sql: (store, schema) => new SqlLogStateStore(store, { schema }),
 	});
 }
 

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { MASK_NAMES } from '../../../lib/logs';
 import { referenceTimeOption } from '../../shared/clock';
-import { embeddedFolderOption, schemaOption } from '../../shared/store';
+import { embeddedFolderOption, keyPrefixOption, schemaOption } from '../../shared/store';
 
 const LINE_OPERATIONS = ['learnAndMatch', 'matchOnly'];
 const ALL_OPERATIONS = ['learnAndMatch', 'matchOnly', 'listTemplates', 'resetScope'];
@@ -228,14 +228,7 @@ export const optionsProperty: INodeProperties = {
 			placeholder: 'user [a-z]+',
 			description: 'More regular expressions whose matches are values, one per line',
 		},
-		{
-			displayName: 'Key Prefix',
-			name: 'keyPrefix',
-			type: 'string',
-			default: 'aiops:',
-			description: 'Prefix of every Redis key this node writes',
-			displayOptions: { show: { '/store': ['redis'] } },
-		},
+		keyPrefixOption,
 		{
 			displayName: 'Masks',
 			name: 'masks',

@@ -308,12 +308,10 @@ interface Guardrails {
 	maxMemoryRaises?: number;
 }
 
+/** The options this file reads itself (the store options go to storeSettings). */
 interface Options {
-	embeddedFolder?: string;
-	keyPrefix?: string;
 	recordIn?: string[];
 	requestTimeout?: number;
-	schema?: string;
 }
 
 const minutes = (v: number | undefined, fallbackMs: number) =>

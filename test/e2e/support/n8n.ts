@@ -30,11 +30,15 @@ export interface StartOptions {
 	/** production webhook paths to wait for (they register asynchronously after start) */
 	webhooks?: string[];
 	env?: Record<string, string>;
+	/** arguments for the node process itself (e.g. --cpu-prof) */
+	nodeArgs?: string[];
 }
 
 export interface N8nInstance {
 	baseUrl: string;
 	userFolder: string;
+	/** the n8n process, for /proc accounting */
+	pid: number;
 	logs: () => string;
 	/** the owner's session cookie, for n8n's REST API */
 	login: () => Promise<string>;
@@ -89,7 +93,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	}
 
 	let output = '';
-	const child: ChildProcess = spawn(rt.node, [rt.n8n, 'start'], {
+	const child: ChildProcess = spawn(rt.node, [...(options.nodeArgs ?? []), rt.n8n, 'start'], {
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -158,5 +162,5 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			await new Promise((r) => setTimeout(r, 500));
 		}
 	};
-	return { baseUrl, userFolder, logs, login, stop };
+	return { baseUrl, userFolder, pid: child.pid!, logs, login, stop };
 }

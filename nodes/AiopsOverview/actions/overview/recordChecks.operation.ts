@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { checkResultsOfItem, recordChecks, type CheckResult } from '../../../../lib/overview';
 import { emitItems, type ItemOutcome } from '../../../shared/items';
-import { overviewOptions, store } from '../common';
+import { store } from '../common';
 
 export const description: INodeProperties[] = [];
 
@@ -25,11 +25,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	});
 	if (results.length) {
 		try {
-			await recordChecks(
-				await store.call(this, overviewOptions.call(this)),
-				overviewOptions.call(this).schema || 'aiops',
-				results,
-			);
+			const { sql, schema } = await store.call(this);
+			await recordChecks(sql, schema, results);
 		} catch (error) {
 			const failed = outcomes.map((o) => ('error' in o ? o : { error: error as Error }));
 			return emitItems.call(this, failed);

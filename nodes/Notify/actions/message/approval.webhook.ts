@@ -3,6 +3,7 @@
 // execution; this decides what the request means and resumes the execution with the decision.
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookFunctions,
 	IWebhookResponseData,
@@ -14,7 +15,9 @@ import {
 	decisionRecordedPage,
 	isLinkPreviewer,
 	staleLinkPage,
+	type ApprovalAnswer,
 } from '../../../../lib/notify';
+import { approvalRegistry } from './pendingApproval';
 import type { ApprovalOptions } from './sendAndWait.operation';
 
 /**
@@ -24,6 +27,32 @@ import type { ApprovalOptions } from './sendAndWait.operation';
 function waitingItems(this: IWebhookFunctions): INodeExecutionData[] {
 	const value = this.evaluateExpression('{{ $input.all() }}', 0);
 	return Array.isArray(value) ? (value as INodeExecutionData[]) : [];
+}
+
+/**
+ * Answered: the answer is recorded on the incidents' keys, so occurrences that come before the
+ * request's deadline learn it instead of asking again. Best effort: if the store fails now,
+ * they join the request as pending until the deadline.
+ */
+async function recordAnswer(
+	this: IWebhookFunctions,
+	request: IDataObject,
+	answer: ApprovalAnswer,
+): Promise<void> {
+	const keys = Array.isArray(request.keys) ? (request.keys as string[]) : [];
+	if (keys.length === 0 || typeof request.requestId !== 'string') return;
+	// the store helpers read parameters the way execute functions do (name, item, fallback)
+	const context = {
+		getNodeParameter: (name: string, _item: number, fallback: unknown) =>
+			this.getNodeParameter(name, fallback),
+		getCredentials: async (type: string) => await this.getCredentials(type),
+	} as unknown as IExecuteFunctions;
+	try {
+		const registry = await approvalRegistry.call(context);
+		for (const key of keys) await registry.answer(key, request.requestId, answer);
+	} catch {
+		// joiners see the request as pending until its deadline
+	}
 }
 
 function page(this: IWebhookFunctions, status: number, html: string): IWebhookResponseData {
@@ -42,7 +71,9 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
 	const via = typeof query.via === 'string' ? query.via : null;
 	const options = this.getNodeParameter('options', {}) as ApprovalOptions;
 	const waiting = waitingItems.call(this);
-	const request = (waiting[0]?.json.approval ?? {}) as IDataObject;
+	// items that joined another execution's request wait on that one, not on this
+	const own = (item: INodeExecutionData) => (item.json.approval as IDataObject)?.joined !== true;
+	const request = (waiting.find(own)?.json.approval ?? {}) as IDataObject;
 
 	if (request.requestId && query.request !== request.requestId) {
 		return page.call(this, 409, staleLinkPage());
@@ -64,12 +95,16 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
 	);
 	const items: INodeExecutionData[] = waiting.length ? waiting : [{ json: {} }];
 	const decided = items.map((item, i) => ({
-		json: {
-			...item.json,
-			approval: { ...((item.json.approval as IDataObject) ?? {}), ...decision },
-		},
+		json: own(item)
+			? { ...item.json, approval: { ...((item.json.approval as IDataObject) ?? {}), ...decision } }
+			: item.json,
 		pairedItem: { item: i },
 	}));
+	await recordAnswer.call(this, request, {
+		decision: decision.decision,
+		by: decision.by,
+		at: decision.at,
+	});
 	page.call(this, 200, decisionRecordedPage(approved));
 	return { noWebhookResponse: true, workflowData: [decided] };
 }

@@ -20,7 +20,10 @@ import {
 	renderMessage,
 	sendToChannel,
 	targetOf,
+	type ApprovalRegistry,
 	type ChannelSpec,
+	type DeliveryResult,
+	type PendingApproval,
 	type Span,
 	type TimeoutDecision,
 } from '../../../../lib/notify';
@@ -32,6 +35,7 @@ import {
 	deliveryOptionProperties,
 	type CommonOptions,
 } from './common';
+import { approvalKeyOf, approvalRegistry, pendingApprovalProperties } from './pendingApproval';
 
 const properties: INodeProperties[] = [
 	{
@@ -72,6 +76,7 @@ const properties: INodeProperties[] = [
 		default: 'reject',
 		description: 'What the workflow continues with when nobody answers within the time limit',
 	},
+	...pendingApprovalProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -158,6 +163,63 @@ export function viaOf(spec: ChannelSpec): string {
 	return `${spec.channel}:${targetOf(spec)}`;
 }
 
+interface Claims {
+	/** keys this request holds (released when it is answered) */
+	held: string[];
+	/** per item: the request it joined, when another one already waits on its key */
+	joined: Array<PendingApproval | undefined>;
+	warning?: string;
+}
+
+/**
+ * Claims each item's key for this request, or finds the request already waiting on it. When
+ * the store fails the request is sent anyway (a duplicate beats a request nobody gets).
+ */
+async function claimKeys(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	requestId: string,
+	ttlMs: number,
+): Promise<Claims & { registry?: ApprovalRegistry }> {
+	const keys = items.map((item, i) => approvalKeyOf.call(this, i, item.json));
+	const claims: Claims = { held: [], joined: items.map(() => undefined) };
+	if (keys.every((k) => k === undefined)) return claims;
+	try {
+		const registry = await approvalRegistry.call(this);
+		const outcome = new Map<string, PendingApproval>();
+		for (const key of new Set(keys.filter((k): k is string => k !== undefined))) {
+			const pending = await registry.claim(key, requestId, ttlMs);
+			outcome.set(key, pending);
+			if (pending.requestId === requestId) claims.held.push(key);
+		}
+		keys.forEach((key, i) => {
+			const pending = key === undefined ? undefined : outcome.get(key);
+			if (pending && pending.requestId !== requestId) claims.joined[i] = pending;
+		});
+		return { ...claims, registry };
+	} catch (error) {
+		return { ...claims, warning: `one request per incident skipped: ${(error as Error).message}` };
+	}
+}
+
+/**
+ * What an item that joined another request carries: that request's answer when there is one
+ * (it was acted on there), else `pending`. Never `approved: true`: the change it allows is made
+ * once, by the execution that asked.
+ */
+function joinedApproval(pending: PendingApproval): IDataObject {
+	return {
+		decision: pending.answer?.decision ?? 'pending',
+		approved: false,
+		timedOut: false,
+		joined: true,
+		requestId: pending.requestId,
+		expiresAt: pending.expiresAt,
+		joinedCount: pending.joined,
+		...(pending.answer ? { by: pending.answer.by, at: pending.answer.at } : {}),
+	};
+}
+
 async function requestApproval(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -166,35 +228,56 @@ async function requestApproval(
 	const onTimeout = this.getNodeParameter('onTimeout', 0, 'reject') as TimeoutDecision;
 	const now = Date.now();
 	const expiresAt = deadline.call(this, now);
-	const message = requestMessage.call(this, items, options.template);
-	// One request for the whole input: the answer decides for every item.
-	const specs = await channelSpecs.call(
-		this,
-		0,
-		credentialReader.call(this),
-		options,
-		items.map((item) => item.json),
-		true,
-	);
 	// A random id ties links to this wait: a link from an earlier wait of the same node in the
-	// same execution (a loop) cannot answer this one.
+	// same execution (a loop) cannot answer this one. It also names the request in the store.
 	const requestId = randomUUID();
-	const labels = {
-		approve: options.approveLabel || DEFAULT_LABELS.approve,
-		reject: options.rejectLabel || DEFAULT_LABELS.reject,
-	};
-	const ctx = notifyContext.call(this, options);
-	const deliveries = await Promise.all(
-		specs.map((spec) => {
-			const via = viaOf(spec);
-			const urls = {
-				approve: this.getSignedResumeUrl({ approved: 'true', via, request: requestId }),
-				reject: this.getSignedResumeUrl({ approved: 'false', via, request: requestId }),
-			};
-			return sendToChannel(spec, { ...message, actions: approvalActions(urls, labels) }, ctx);
-		}),
-	);
-	if (!deliveries.some((d) => d.delivered)) {
+	const claims = await claimKeys.call(this, items, requestId, expiresAt.getTime() - now);
+	const asking = items.filter((_, i) => !claims.joined[i]);
+	if (asking.length === 0) {
+		// every item's incident already has a request waiting: join it, send nothing, don't wait
+		return items.map((item, i) => ({
+			json: { ...item.json, approval: joinedApproval(claims.joined[i]!) },
+			pairedItem: { item: i },
+		}));
+	}
+	let deliveries: DeliveryResult[] = [];
+	let message: ReturnType<typeof requestMessage> | undefined;
+	try {
+		message = requestMessage.call(this, asking, options.template);
+		// One request for the items that ask: the answer decides for every one of them.
+		const specs = await channelSpecs.call(
+			this,
+			0,
+			credentialReader.call(this),
+			options,
+			asking.map((item) => item.json),
+			true,
+		);
+		const labels = {
+			approve: options.approveLabel || DEFAULT_LABELS.approve,
+			reject: options.rejectLabel || DEFAULT_LABELS.reject,
+		};
+		const ctx = notifyContext.call(this, options);
+		const request = message;
+		deliveries = await Promise.all(
+			specs.map((spec) => {
+				const via = viaOf(spec);
+				const urls = {
+					approve: this.getSignedResumeUrl({ approved: 'true', via, request: requestId }),
+					reject: this.getSignedResumeUrl({ approved: 'false', via, request: requestId }),
+				};
+				return sendToChannel(spec, { ...request, actions: approvalActions(urls, labels) }, ctx);
+			}),
+		);
+	} finally {
+		// a request that reached nobody holds no key: the next occurrence asks again
+		if (!deliveries.some((d) => d.delivered)) {
+			for (const key of claims.held) {
+				await claims.registry?.release(key, requestId).catch(() => undefined);
+			}
+		}
+	}
+	if (!deliveries.some((d) => d.delivered) || !message) {
 		// nobody can answer a request that reached no one: fail now rather than wait for the timeout
 		const reasons = deliveries.map((d) => `${d.channel} (${d.target}): ${d.error}`).join('; ');
 		throw new UpstreamError(`The approval request reached no channel: ${reasons}`, 'notify');
@@ -206,20 +289,27 @@ async function requestApproval(
 		expiresAt: expiresAt.toISOString(),
 		onTimeout,
 		requests: deliveries as unknown as IDataObject[],
+		// the answer is recorded on these keys for occurrences that come after it
+		keys: claims.held,
+	};
+	if (claims.warning) request.warning = claims.warning;
+	const approvalOf = (i: number, decided: IDataObject): IDataObject => {
+		const pending = claims.joined[i];
+		return pending ? joinedApproval(pending) : { ...request, ...decided };
 	};
 	// If nobody answers, n8n resumes by passing this node's input through (the node is disabled
 	// on resume). Replacing the input of the waiting node's stack entry with the timeout decision
 	// makes that passthrough say what happened. Only this entry's reference is replaced, never
 	// the previous node's items.
 	const timedOut = items.map((item, i) => ({
-		json: { ...item.json, approval: { ...request, ...decidedByTimeout(onTimeout, expiresAt) } },
+		json: { ...item.json, approval: approvalOf(i, { ...decidedByTimeout(onTimeout, expiresAt) }) },
 		pairedItem: { item: i },
 	}));
 	const executeData = this.getExecuteData?.();
 	if (executeData) executeData.data = { ...executeData.data, main: [timedOut] };
 	await this.putExecutionToWait(expiresAt);
 	return items.map((item, i) => ({
-		json: { ...item.json, approval: { ...request, decision: 'waiting' } },
+		json: { ...item.json, approval: approvalOf(i, { decision: 'waiting' }) },
 		pairedItem: { item: i },
 	}));
 }

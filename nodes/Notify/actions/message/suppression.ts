@@ -5,9 +5,49 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { InvalidInputError } from '../../../../lib/errors';
 import { RedisRepeatGuard, SqlRepeatGuard, type RepeatGuard } from '../../../../lib/notify';
+import type { RedisConnection, SqlStore } from '../../../../lib/store';
 import { redisConnection, sqlStore, storeParameter, type StoreChoice } from '../../../shared/store';
 
 const shownWithSuppression = { show: { suppressRepeats: [true] } };
+
+/** The Store parameter and its options, as both operations offer them. */
+export function storeProperties(displayOptions?: INodeProperties['displayOptions']): INodeProperties[] {
+	return [
+		{ ...storeParameter(['embedded', 'postgres', 'redis']), displayOptions },
+		{
+			displayName: 'Store Options',
+			name: 'storeOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions,
+			options: [
+				{
+					displayName: 'Embedded Store Folder',
+					name: 'embeddedFolder',
+					type: 'string',
+					default: '',
+					description:
+						'Folder of the embedded database; empty means .n8n/aiops-embedded in the n8n user folder',
+				},
+				{
+					displayName: 'Key Prefix',
+					name: 'keyPrefix',
+					type: 'string',
+					default: 'aiops:',
+					description: 'Prefix of every Redis key this node writes',
+				},
+				{
+					displayName: 'Schema',
+					name: 'schema',
+					type: 'string',
+					default: 'aiops',
+					description: 'Postgres schema of the table; created and migrated by the node',
+				},
+			],
+		},
+	];
+}
 
 export const suppressionProperties: INodeProperties[] = [
 	{
@@ -36,39 +76,7 @@ export const suppressionProperties: INodeProperties[] = [
 		description:
 			'What makes two notifications the same, besides event and channel. Empty: the incident the item is about (the ID in incident, incident_id, anomaly_key or fingerprint), else the message text.',
 	},
-	{ ...storeParameter(['embedded', 'postgres', 'redis']), displayOptions: shownWithSuppression },
-	{
-		displayName: 'Store Options',
-		name: 'storeOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: shownWithSuppression,
-		options: [
-			{
-				displayName: 'Embedded Store Folder',
-				name: 'embeddedFolder',
-				type: 'string',
-				default: '',
-				description:
-					'Folder of the embedded database; empty means .n8n/aiops-embedded in the n8n user folder',
-			},
-			{
-				displayName: 'Key Prefix',
-				name: 'keyPrefix',
-				type: 'string',
-				default: 'aiops:',
-				description: 'Prefix of every Redis key this node writes',
-			},
-			{
-				displayName: 'Schema',
-				name: 'schema',
-				type: 'string',
-				default: 'aiops',
-				description: 'Postgres schema of the table; created and migrated by the node',
-			},
-		],
-	},
+	...storeProperties(shownWithSuppression),
 ];
 
 interface StoreOptions {
@@ -88,23 +96,35 @@ export async function repeatGuard(this: IExecuteFunctions): Promise<RepeatGuard 
 		);
 	}
 	const windowMs = minutes * 60_000;
+	const store = await selectedStore.call(this);
+	return store.kind === 'redis'
+		? new RedisRepeatGuard(store.connection, windowMs, store.keyPrefix)
+		: new SqlRepeatGuard(store.sql, windowMs, store.schema);
+}
+
+type SelectedStore =
+	| { kind: 'redis'; connection: RedisConnection; keyPrefix: string }
+	| { kind: 'sql'; sql: SqlStore; schema: string };
+
+/** The store the Store parameter and its options select. */
+export async function selectedStore(this: IExecuteFunctions): Promise<SelectedStore> {
 	const choice = this.getNodeParameter('store', 0, 'embedded') as StoreChoice;
 	const options = this.getNodeParameter('storeOptions', 0, {}) as StoreOptions;
 	if (choice === 'redis') {
-		return new RedisRepeatGuard(
-			await redisConnection.call(this),
-			windowMs,
-			options.keyPrefix || 'aiops:',
-		);
+		return {
+			kind: 'redis',
+			connection: await redisConnection.call(this),
+			keyPrefix: options.keyPrefix || 'aiops:',
+		};
 	}
-	return new SqlRepeatGuard(
-		await sqlStore.call(this, choice, options.embeddedFolder),
-		windowMs,
-		options.schema || 'aiops',
-	);
+	return {
+		kind: 'sql',
+		sql: await sqlStore.call(this, choice, options.embeddedFolder),
+		schema: options.schema || 'aiops',
+	};
 }
 
-function incidentOf(data: IDataObject): string | undefined {
+export function incidentOf(data: IDataObject): string | undefined {
 	const incident = data.incident as IDataObject | undefined;
 	for (const value of [
 		incident?.id,
