@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { n8nRuntime, ROOT, signIn } from './n8n-local.mjs';
+import { n8nRuntime, signIn } from './n8n-local.mjs';
 
 const home = process.env.AIOPS_N8N_HOME ?? join(homedir(), '.n8n-aiops');
 const base = `http://127.0.0.1:${process.env.N8N_PORT ?? 5678}`;
@@ -152,10 +152,11 @@ for (const i of incidents.values()) {
 say(`   repairs (${repairs.length}):`);
 // A dry run records no attempt, so no cooldown or rate limit is in force; say what the Repair
 // node's guardrails (its defaults, as the shipped workflow leaves them) would do with a cluster.
+const repairType = (await (await fetch(`${base}/types/nodes.json`, { headers: { cookie } })).json())
+	.filter((t) => t.name === 'n8n-nodes-aiops.repairAction')
+	.at(-1);
 const guardrails = Object.fromEntries(
-	new (createRequire(import.meta.url)(
-		join(ROOT, 'dist/nodes/RepairAction/RepairAction.node.js'),
-	).RepairAction)().description.properties
+	repairType.properties
 		.find((p) => p.name === 'guardrails')
 		.options.map((o) => [o.name, o.default]),
 );
@@ -171,7 +172,7 @@ for (const r of repairs) {
 		guard =
 			n === 1
 				? ` — with a cluster it would run (no earlier ${r.action} of it)`
-				: ` — with a cluster it would be refused: the cooldown (${guardrails.cooldownMinutes} min) after the first ${r.action}${n > guardrails.maxPerHour ? ` and the rate limit (${guardrails.maxPerHour} an hour)` : ''}`;
+				: ` — with a cluster it would be refused: within the cooldown (${guardrails.cooldownMinutes} min) of #1 (the rate limit, ${guardrails.maxPerHour} an hour, counts only repairs that ran)`;
 	say(`   - #${n} ${r.status} ${r.action ?? ''} ${target}${guard}`);
 	if (n === 1) say(`       ${r.reason}`);
 }

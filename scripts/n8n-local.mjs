@@ -179,7 +179,9 @@ async function importFiles(cli, dir, credentials, workflows, publish) {
 
 /**
  * Signs in to n8n's REST API as the given account; returns the session cookie. Right after start
- * the login route may not be mounted yet (404): it is retried for up to a minute.
+ * the login route may not be mounted yet (404), and on a loaded machine n8n answers 503
+ * "Database is not ready" while its database ping lags, or drops the connection: all retried for
+ * up to two minutes.
  */
 export async function signIn(baseUrl, { email, password }) {
 	for (let attempt = 0; ; attempt++) {
@@ -187,10 +189,11 @@ export async function signIn(baseUrl, { email, password }) {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
-		});
+		}).catch((error) => error);
 		if (res.ok) return (res.headers.get('set-cookie') ?? '').split(';')[0];
-		if (res.status !== 404 || attempt >= 120)
-			throw new Error(`cannot sign in to n8n as ${email}: ${res.status} ${await res.text()}`);
+		const said = res instanceof Error ? `${res.message} (${res.cause?.code ?? ''})` : res.status;
+		if ((!(res instanceof Error) && ![404, 503].includes(res.status)) || attempt >= 240)
+			throw new Error(`cannot sign in to n8n as ${email}: ${said}`);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 }

@@ -95,9 +95,19 @@ const env = n8nEnv({
 	extra: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info', ...ownerEnv(secrets.owner) },
 });
 const workflowsDir = join(ROOT, 'workflows');
+// The shipped workflows talk to this n8n at its default address (the notification inbox, its own
+// /healthz): point them at the address it runs on here.
+const SHIPPED_BASE = 'http://127.0.0.1:5678/';
 const workflows = readdirSync(workflowsDir)
 	.filter((f) => f.endsWith('.json'))
-	.map((f) => JSON.parse(readFileSync(join(workflowsDir, f), 'utf8')));
+	.map((f) =>
+		JSON.parse(
+			readFileSync(join(workflowsDir, f), 'utf8').replaceAll(
+				SHIPPED_BASE,
+				`http://${host}:${port}/`,
+			),
+		),
+	);
 // These need something only the user has (a Prometheus URL, the namespaces and cluster to read
 // logs from): imported, left unpublished until it is filled in.
 const NEEDS_SETUP = {

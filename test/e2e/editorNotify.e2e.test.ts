@@ -28,6 +28,12 @@ describe('Notify in the n8n editor', () => {
 	beforeAll(async () => {
 		// imported, not published: the editor is all this test needs
 		n8n = await startN8n({ workflows: [workflow], publish: () => false });
+		// the editor's pages are served after the REST API: wait for the sign-in page itself
+		for (let i = 0; i < 600; i++) {
+			const page = await fetch(`${n8n.baseUrl}/signin`, { headers: { accept: 'text/html' } });
+			if (page.ok) break;
+			await new Promise((r) => setTimeout(r, 500));
+		}
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
 			args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],

@@ -57,7 +57,7 @@ describe('importAndPublish', () => {
 	});
 });
 
-/** Runs a child that makes a temporary folder, prints it, then does `then`. */
+/** Runs a child that makes a temporary folder, prints it, and once told to, does `then`. */
 async function childWithFolder(then: string, signal?: NodeJS.Signals) {
 	const module = join(__dirname, '../../scripts/temp-folders.mjs');
 	const child = spawn(
@@ -67,15 +67,22 @@ async function childWithFolder(then: string, signal?: NodeJS.Signals) {
 			'-e',
 			`import { temporaryFolder } from ${JSON.stringify(module)};
 			 console.log(temporaryFolder('aiops-pack-test-'));
+			 await new Promise((go) => process.stdin.once('data', go));
+			 process.stdin.destroy();
 			 ${then}`,
 		],
-		{ stdio: ['ignore', 'pipe', 'pipe'] },
+		{ stdio: ['pipe', 'pipe', 'pipe'] },
 	);
 	const folder = await new Promise<string>((resolve) =>
 		child.stdout.once('data', (d) => resolve(String(d).trim())),
 	);
 	expect(existsSync(folder)).toBe(true);
-	if (signal) child.kill(signal);
+	// the child goes on (exits, throws, or waits for the signal) only once the folder was seen
+	child.stdin.end('go\n');
+	if (signal) {
+		await new Promise((r) => setTimeout(r, 200));
+		child.kill(signal);
+	}
 	const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
 		child.once('exit', (code, sig) => resolve({ code, signal: sig })),
 	);
