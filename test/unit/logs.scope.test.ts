@@ -225,7 +225,8 @@ describe('patternSignal', () => {
 		});
 		expect(s.anomaly_key).toBe(anomalyKey(s.signature));
 		expect(s.startsAt).toBe('2026-01-02T03:04:05.000Z');
-		expect(s.occurrence_id).toBe(`${s.anomaly_key}@2026-01-02T03:04:05.000Z`);
+		// the occurrence id names the instant in its canonical spelling (lib/alerts occurrenceId)
+		expect(s.occurrence_id).toBe(`${s.anomaly_key}@2026-01-02T03:04:05Z`);
 		expect(s.status).toBe('firing');
 		expect(patternSignal('burst', 'abc123def456', {}, 0).signature.alert_name).toBe(
 			'LogPatternBurst',
