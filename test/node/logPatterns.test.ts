@@ -38,6 +38,7 @@ afterAll(async () => {
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
 const at = (ms: number) => new Date(ms).toISOString();
+const occurrenceInstant = (ms: number) => at(ms).replace(/\.000Z$/, 'Z');
 
 /** A pod's normal traffic: a few request lines and a periodic job line. */
 function normalLines(run: number, n = 12): string[] {
@@ -146,7 +147,8 @@ describe.each(stores)('Log Patterns (built node) on %s', (name, storeParams, cre
 				error_type: n.template_id,
 			},
 		});
-		expect(n.occurrence_id).toBe(`${n.anomaly_key}@${at(T0 + 20 * MIN)}`);
+		// the instant in the canonical spelling the trigger uses (lib/alerts occurrenceId)
+		expect(n.occurrence_id).toBe(`${n.anomaly_key}@${occurrenceInstant(T0 + 20 * MIN)}`);
 		expect(fresh[0].pairedItem).toEqual({ item: 0 });
 
 		// the same line later is no longer new; "New and Bursts Only" then has nothing
