@@ -199,14 +199,16 @@ describe('Deploy App (node)', () => {
 		expect(fake.get('Namespace', '', NS)).toBeUndefined();
 	});
 
-	it('offers a credential test that calls /version', async () => {
+	it('offers a credential test that calls /version, then reviews its access', async () => {
 		const test = (node as INodeType & { methods: { credentialTest: Record<string, Function> } })
 			.methods.credentialTest.kubernetesConnectionTest;
 		const ok = await test.call({}, {
 			data: credentials.aiopsKubernetesApi,
 		} as unknown as ICredentialsDecrypted);
 		expect(ok).toEqual({ status: 'OK', message: `Connected to Kubernetes v1.30.0 at ${fake.url}` });
-		expect(fake.requests.at(-1)!.path).toBe('/version');
+		const paths = fake.requests.map((r) => r.path);
+		expect(paths).toContain('/version');
+		expect(paths.at(-1)).toBe('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews');
 		const token = { authentication: 'token', server: fake.url, token: 'wrong', insecure: true };
 		const bad = await test.call({}, { data: token } as unknown as ICredentialsDecrypted);
 		expect(bad.status).toBe('Error');
